@@ -1,0 +1,37 @@
+package io.pxtoken.api;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.pxtoken.keys.KeyStatus;
+import io.pxtoken.keys.SharedSecretStore;
+import io.pxtoken.token.TokenIssuer;
+
+@Path("/v1/issuer")
+@Tag(name = "issuer", description = "What this service signs with")
+public class IssuerResource {
+
+    private final TokenIssuer issuer;
+    private final SharedSecretStore keys;
+
+    public IssuerResource(TokenIssuer issuer, SharedSecretStore keys) {
+        this.issuer = issuer;
+        this.keys = keys;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Issuer, algorithm, key fingerprint and duration limits",
+            description = "Compare keyFingerprint with `printf %s \"$SECRET\" | sha256sum | cut -c1-16` to check that "
+                    + "this service and Portworx share a secret. The secret itself is never shown.")
+    public IssuerResponse get() {
+        KeyStatus key = keys.status();
+        return new IssuerResponse(issuer.issuer(), "HS256", key.fingerprint(), key.loadedAt(), key.problem(),
+                issuer.defaultDuration().text(), issuer.maxDuration().text(), issuer.allowedRoles());
+    }
+}

@@ -1,0 +1,48 @@
+package io.pxtoken.api;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.pxtoken.token.InvalidClaimsException;
+import io.pxtoken.token.TokenDuration;
+import io.pxtoken.token.UserClaims;
+import io.pxtoken.token.Violation;
+
+/** The body of {@code POST /v1/tokens}: the fields of a pxctl auth-config file, plus an optional duration. */
+@Schema(name = "MintRequest", description = "Who the token is for: the fields of a pxctl auth-config file (JSON or YAML).")
+public record MintRequest(
+        @Schema(description = "Display name. Required, not blank, at most 256 characters.", required = true,
+                examples = "Storage Administrator") String name,
+        @Schema(description = "Email address; may be empty (Stork's tokens have none). At most 256 characters.",
+                examples = "admin@example.com") String email,
+        @Schema(description = "Unique user id; Portworx records volume ownership under it. When empty it is derived as "
+                + "pxctl does: base64(\"openstorage.io/\" + name + \"/\" + email).", examples = "admin@example.com") String sub,
+        @Schema(description = "Portworx roles, in order. At least one; each from pxtoken.roles.allowed "
+                + "(system.admin, system.user, system.view by default). A list, never a scalar.", required = true,
+                examples = "[\"system.admin\"]") List<String> roles,
+        @Schema(description = "Groups, in order (\"*\" makes the user an ownership admin of every volume). "
+                + "Left out of the token when absent; an empty list is kept.", examples = "[\"*\"]") List<String> groups,
+        @Schema(description = "Lifetime in pxctl syntax: a whole number and one of s, m, h, d, y (e.g. 30d, 1y). "
+                + "Defaults to pxtoken.default-duration; at most pxtoken.max-duration. May also be given as ?duration=.",
+                examples = "1y") String duration) {
+
+    UserClaims claims() {
+        return new UserClaims(name, email, sub, roles, groups);
+    }
+
+    /**
+     * The duration from the body or the query string.
+     *
+     * @return {@code null} when neither gives one
+     * @throws InvalidClaimsException when both give different values, or the value is not a valid duration
+     */
+    TokenDuration lifetime(String query) {
+        if (duration != null && query != null && !duration.equals(query)) {
+            throw new InvalidClaimsException(List.of(new Violation("duration",
+                    "given as '" + duration + "' in the body and as '" + query + "' in the query string; give it once")));
+        }
+        String text = duration != null ? duration : query;
+        return text == null ? null : TokenDuration.parse("duration", text);
+    }
+}

@@ -1,0 +1,28 @@
+package io.pxtoken.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.pxtoken.token.Violation;
+
+/** An RFC 9457 problem detail, sent as {@code application/problem+json}. */
+@Schema(name = "Problem", description = "RFC 9457 problem details")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(
+        @Schema(description = "Problem type, e.g. urn:pxtoken:problem:invalid-request") String type,
+        @Schema(description = "Short summary of the problem type") String title,
+        @Schema(description = "HTTP status") int status,
+        @Schema(description = "What went wrong in this request") String detail,
+        @Schema(description = "The request path") String instance,
+        @Schema(description = "Each bad field and why (400 only)") List<Violation> errors) {
+
+    static final String TYPE_PREFIX = "urn:pxtoken:problem:";
+
+    /** The short code at the end of {@link #type()}, used as a metric tag. */
+    String code() {
+        return type.substring(TYPE_PREFIX.length());
+    }
+}

@@ -1,0 +1,135 @@
+package io.pxtoken.api;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.pxtoken.keys.KeyUnavailableException;
+import io.pxtoken.token.InvalidClaimsException;
+import io.pxtoken.token.TokenMetrics;
+import io.pxtoken.token.Violation;
+
+/**
+ * The one place where failures become RFC 9457 {@code application/problem+json}. Details name the field and the
+ * reason; they never quote a parser's message, which could echo part of a token from the body.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final TokenMetrics metrics;
+
+    public ProblemMapper(TokenMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @ServerExceptionMapper
+    public Response invalidClaims(InvalidClaimsException e, UriInfo uri) {
+        return respond(problem(400, "invalid-request", "Invalid request", e.getMessage(), uri, e.violations()));
+    }
+
+    @ServerExceptionMapper
+    public Response keyUnavailable(KeyUnavailableException e, UriInfo uri) {
+        return respond(problem(503, "key-unavailable", "No shared secret",
+                "No usable shared secret: " + e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
+        String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                .map(Object::toString).sorted().collect(Collectors.joining(", "));
+        return invalidBody(new Violation(path(e), "is not a known field; known fields: " + known), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        if (e.getPath().isEmpty()) {
+            String reason = e.getMessage() != null && e.getMessage().startsWith("No content")
+                    ? "is required"
+                    : "must be an object with the documented fields";
+            return invalidBody(new Violation("body", reason), uri);
+        }
+        Class<?> target = e.getTargetType();
+        String reason = target != null && java.util.Collection.class.isAssignableFrom(target)
+                ? "must be a list of strings, e.g. [\"system.admin\"]"
+                : target == String.class ? "must be a string" : "has the wrong type";
+        return invalidBody(new Violation(path(e), reason), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof MismatchedInputException m) {
+            return mismatchedInput(m, uri);
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return invalidBody(new Violation("body", "cannot be parsed" + where), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException j) {
+            return unreadable(j, uri);
+        }
+        int status = e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        String detail = switch (status) {
+            case 415 -> "Send the body as application/json, or as YAML (application/yaml, application/x-yaml, text/yaml)";
+            case 406 -> "This endpoint answers application/json" + (uri.getPath().equals("/v1/tokens") ? " or text/plain" : "");
+            case 404 -> "No such endpoint: " + uri.getPath();
+            case 405 -> "This method is not allowed on " + uri.getPath();
+            default -> title;
+        };
+        return respond(problem(status, title.toLowerCase().replace(' ', '-'), title, detail, uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.errorf("Unexpected %s on %s", e.getClass().getName(), uri.getPath());
+        LOG.debug("Stack trace", e);
+        return respond(problem(500, "internal", "Internal error", "The request failed unexpectedly; see the service log", uri, null));
+    }
+
+    private Response invalidBody(Violation violation, UriInfo uri) {
+        return respond(problem(400, "invalid-request", "Invalid request", violation.toString(), uri, List.of(violation)));
+    }
+
+    static Problem problem(int status, String code, String title, String detail, UriInfo uri, List<Violation> errors) {
+        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, uri == null ? null : uri.getPath(), errors);
+    }
+
+    private Response respond(Problem p) {
+        metrics.rejected(p.code());
+        return Response.status(p.status()).type(MediaTypes.PROBLEM_JSON).entity(p).build();
+    }
+
+    /** Jackson's path as the caller wrote it: {@code roles[1]}, {@code secret.name}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "body" : sb.toString();
+    }
+}

@@ -1,0 +1,130 @@
+package io.pxtoken.api;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.pxtoken.token.TokenIssuer;
+import io.pxtoken.token.TokenMetrics;
+import io.pxtoken.token.TokenVerifier;
+import io.pxtoken.token.Verification;
+
+@Path("/v1/tokens")
+@Tag(name = "tokens", description = "Mint and check Portworx tokens")
+public class TokenResource {
+
+    static final String ADMIN_YAML = """
+            name: Storage Administrator
+            email: admin@example.com
+            sub: admin@example.com
+            roles: ["system.admin"]
+            groups: ["*"]
+            """;
+    static final String KUBE_YAML = """
+            name: Kubernetes User
+            email: kubernetes@example.com
+            sub: kubernetes@example.com
+            roles: ["system.user"]
+            groups: ["kubernetes"]
+            """;
+    static final String ADMIN_JSON = """
+            {"name": "Storage Administrator", "email": "admin@example.com", "sub": "admin@example.com",
+             "roles": ["system.admin"], "groups": ["*"], "duration": "1y"}""";
+
+    private final TokenIssuer issuer;
+    private final TokenVerifier verifier;
+    private final TokenMetrics metrics;
+
+    public TokenResource(TokenIssuer issuer, TokenVerifier verifier, TokenMetrics metrics) {
+        this.issuer = issuer;
+        this.verifier = verifier;
+        this.metrics = metrics;
+    }
+
+    @POST
+    @Consumes({ MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML })
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mint a token", description = "Signs a token with the shared secret, as "
+            + "`pxctl auth token generate` does. The body is JSON or an unmodified pxctl auth-config YAML file "
+            + "(unknown YAML keys are ignored, as pxctl ignores them; unknown JSON fields are refused). "
+            + "Send `Accept: text/plain` to get the bare token and a newline.")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintRequest.class),
+                    examples = @ExampleObject(name = "admin", summary = "Storage admin (setup guide)", value = ADMIN_JSON)),
+            @Content(mediaType = MediaTypes.YAML, schema = @Schema(implementation = MintRequest.class), examples = {
+                    @ExampleObject(name = "admin.yaml", summary = "The setup guide's admin.yaml", value = ADMIN_YAML),
+                    @ExampleObject(name = "kube.yaml", summary = "The setup guide's kube.yaml", value = KUBE_YAML) }) })
+    @APIResponse(responseCode = "200", description = "The signed token",
+            content = { @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintResponse.class)),
+                    @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                            description = "The bare token followed by a newline")) })
+    @APIResponse(responseCode = "400", description = "A field is missing, malformed or not allowed; `errors` names each field and why",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The body is larger than 64 KiB",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "No usable shared secret is loaded; the detail names the file and the problem",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    public MintResponse mint(MintRequest request,
+            @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration) {
+        MintRequest body = RequestBodies.required(request);
+        return MintResponse.of(issuer.issue(body.claims(), body.lifetime(duration)));
+    }
+
+    @POST
+    @Consumes({ MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML })
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(hidden = true)
+    public String mintText(MintRequest request, @QueryParam("duration") String duration) {
+        return mint(request, duration).token() + "\n";
+    }
+
+    @POST
+    @Path("/verify")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Check a token as Portworx would", description = "Checks issuer, algorithm (HS256/384/512), "
+            + "time with zero leeway, signature, required claims and username against the current key and issuer. "
+            + "Answers 200 whether or not the token is valid; `reason` carries Portworx's own error text. "
+            + "The body may also be the bare token as text/plain.")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyRequest.class)),
+            @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)) })
+    @APIResponse(responseCode = "200", description = "The verdict",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyResponse.class)))
+    @APIResponse(responseCode = "400", description = "No token in the body",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "No usable shared secret is loaded",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    public VerifyResponse verify(VerifyRequest request) {
+        return check(RequestBodies.required(request).token());
+    }
+
+    @POST
+    @Path("/verify")
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(hidden = true)
+    public VerifyResponse verifyText(String token) {
+        return check(token);
+    }
+
+    private VerifyResponse check(String token) {
+        Verification v = verifier.verify(RequestBodies.token(token));
+        metrics.verified(v.result());
+        return VerifyResponse.of(v);
+    }
+}

@@ -1,0 +1,81 @@
+package io.pxtoken.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every setting of the service, under the prefix {@code pxtoken}. Each item can also be set from the
+ * environment, e.g. {@code PXTOKEN_ISSUER} or {@code PXTOKEN_KEYS_DIR}.
+ */
+@ConfigMapping(prefix = "pxtoken")
+public interface PxTokenConfig {
+
+    /**
+     * The {@code iss} claim of every token. Must equal the {@code -jwt_issuer} Portworx runs with
+     * (the setup guide uses {@code portworx.com}); Portworx rejects any other issuer.
+     */
+    @WithDefault("portworx.com")
+    String issuer();
+
+    /** Token lifetime when a request gives none, in pxctl syntax ({@code 1d}, like pxctl). */
+    @WithDefault("1d")
+    String defaultDuration();
+
+    /** The longest lifetime a request may ask for, in pxctl syntax. */
+    @WithDefault("1y")
+    String maxDuration();
+
+    /**
+     * How far {@code iat} is set in the past. Portworx allows no clock skew, so a node whose clock runs a
+     * little behind would reject a token "used before issued"; the Portworx Operator backdates by 10 minutes.
+     */
+    @WithDefault("10m")
+    Duration clockSkew();
+
+    /** The shared secret, read from the mounted {@code pxkeys} Secret. */
+    Keys keys();
+
+    /** Which Portworx roles may be put in a token. */
+    Roles roles();
+
+    interface Keys {
+        /** Directory holding the file {@code shared-secret} (the mounted {@code pxkeys} Secret). */
+        @WithDefault("/var/run/secrets/pxkeys")
+        Path dir();
+
+        /**
+         * Accept a shared secret shorter than 32 bytes (256 bits). Portworx accepts any length, but a short
+         * HMAC key can be brute-forced; a warning is logged at start when this is on.
+         */
+        @WithDefault("false")
+        boolean allowWeakSecret();
+
+        /**
+         * Write a random 64-character secret into {@code dir} when none exists. For local runs only:
+         * the dev profile turns it on; in a cluster the secret comes from {@code pxkeys}.
+         */
+        @WithDefault("false")
+        boolean generateIfMissing();
+
+        /** How often the secret file is checked for rotation. A new value is adopted after two equal reads. */
+        @WithDefault("1s")
+        Duration reloadInterval();
+
+        /** Name of the Kubernetes Secret holding the shared secret; tokens are never written into it. */
+        @WithDefault("pxkeys")
+        String secretName();
+    }
+
+    interface Roles {
+        /**
+         * Role names a token may carry. Portworx's built-in roles by default; add custom roles defined in
+         * Portworx here. {@code system.guest} is what callers without a token get, so it is not offered.
+         */
+        @WithDefault("system.admin,system.user,system.view")
+        List<String> allowed();
+    }
+}

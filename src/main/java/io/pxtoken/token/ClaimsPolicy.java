@@ -1,0 +1,96 @@
+package io.pxtoken.token;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a token request must pass before anything is signed. All violations are collected, so a caller
+ * fixes its request in one round trip.
+ */
+public final class ClaimsPolicy {
+
+    public static final int MAX_STRING = 256;
+    public static final int MAX_SUB = 512;
+    public static final int MAX_LIST = 32;
+
+    /** Something before and after one {@code @}, no spaces: enough to catch a name typed into the email field. */
+    private static final Pattern PLAUSIBLE_EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+
+    private final List<String> allowedRoles;
+
+    public ClaimsPolicy(List<String> allowedRoles) {
+        this.allowedRoles = List.copyOf(allowedRoles);
+    }
+
+    public List<String> allowedRoles() {
+        return allowedRoles;
+    }
+
+    /** @throws InvalidClaimsException listing every violation */
+    public void check(UserClaims claims) {
+        List<Violation> v = new ArrayList<>();
+        if (claims.name() == null || claims.name().isBlank()) {
+            v.add(new Violation("name", "is required and may not be blank"));
+        } else {
+            checkLength(v, "name", claims.name(), MAX_STRING);
+        }
+        String email = claims.email();
+        if (email != null && !email.isEmpty() && checkLength(v, "email", email, MAX_STRING)
+                && !PLAUSIBLE_EMAIL.matcher(email).matches()) {
+            v.add(new Violation("email", "is not an email address (leave it empty if there is none)"));
+        }
+        if (claims.sub() != null) {
+            checkLength(v, "sub", claims.sub(), MAX_SUB);
+        }
+        if (claims.roles() == null || claims.roles().isEmpty()) {
+            v.add(new Violation("roles", "at least one role is required; allowed: " + String.join(", ", allowedRoles)));
+        } else {
+            checkEntries(v, "roles", claims.roles());
+            for (int i = 0; i < claims.roles().size(); i++) {
+                String role = claims.roles().get(i);
+                if (role != null && !role.isBlank() && !allowedRoles.contains(role)) {
+                    v.add(new Violation("roles[" + i + "]",
+                            "unknown role '" + shorten(role) + "'; allowed: " + String.join(", ", allowedRoles)));
+                }
+            }
+        }
+        if (claims.groups() != null) {
+            checkEntries(v, "groups", claims.groups());
+        }
+        if (!v.isEmpty()) {
+            throw new InvalidClaimsException(v);
+        }
+    }
+
+    private static void checkEntries(List<Violation> v, String field, List<String> entries) {
+        if (entries.size() > MAX_LIST) {
+            v.add(new Violation(field, "has " + entries.size() + " entries; at most " + MAX_LIST + " are allowed"));
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
+            String at = field + "[" + i + "]";
+            if (entry == null || entry.isBlank()) {
+                v.add(new Violation(at, "may not be blank"));
+            } else if (checkLength(v, at, entry, MAX_STRING) && !seen.add(entry)) {
+                v.add(new Violation(at, "'" + entry + "' is listed twice"));
+            }
+        }
+    }
+
+    private static boolean checkLength(List<Violation> v, String field, String value, int max) {
+        if (value.length() > max) {
+            v.add(new Violation(field, "is " + value.length() + " characters long; at most " + max + " are allowed"));
+            return false;
+        }
+        return true;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+}

@@ -1,0 +1,136 @@
+package io.pxtoken.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.keys.SharedSecret;
+import io.pxtoken.keys.SharedSecretStore;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+
+/**
+ * Signs tokens exactly as Portworx expects them (PORTWORX-TOKENS.md, section 3): HS256 with the shared secret,
+ * header {@code {"alg":"HS256","typ":"JWT"}}, claims {@code iss sub name email roles [groups] iat exp jti}, all
+ * set explicitly so no library default creeps in.
+ */
+@ApplicationScoped
+public class TokenIssuer {
+
+    public static final String ISS = "iss";
+    public static final String SUB = "sub";
+    public static final String NAME = "name";
+    public static final String EMAIL = "email";
+    public static final String ROLES = "roles";
+    public static final String GROUPS = "groups";
+    public static final String IAT = "iat";
+    public static final String EXP = "exp";
+    public static final String JTI = "jti";
+
+    private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
+
+    private final String issuer;
+    private final TokenDuration defaultDuration;
+    private final TokenDuration maxDuration;
+    private final long skewSeconds;
+    private final ClaimsPolicy policy;
+    private final Supplier<SharedSecret> keys;
+    private final TokenMetrics metrics;
+    private final Clock clock;
+
+    @Inject
+    public TokenIssuer(PxTokenConfig config, SharedSecretStore keys, TokenMetrics metrics, Clock clock) {
+        this(config.issuer(), config.defaultDuration(), config.maxDuration(), config.clockSkew(),
+                config.roles().allowed(), keys::current, metrics, clock);
+    }
+
+    TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
+            Supplier<SharedSecret> keys, TokenMetrics metrics, Clock clock) {
+        this.issuer = issuer;
+        this.defaultDuration = TokenDuration.parse("pxtoken.default-duration", defaultDuration);
+        this.maxDuration = TokenDuration.parse("pxtoken.max-duration", maxDuration);
+        this.skewSeconds = clockSkew.toSeconds();
+        this.policy = new ClaimsPolicy(allowedRoles);
+        this.keys = keys;
+        this.metrics = metrics;
+        this.clock = clock;
+        if (defaultDuration.seconds() > maxDuration.seconds()) {
+            throw new IllegalStateException("pxtoken.default-duration (" + defaultDuration
+                    + ") is longer than pxtoken.max-duration (" + maxDuration + ")");
+        }
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public TokenDuration defaultDuration() {
+        return defaultDuration;
+    }
+
+    public TokenDuration maxDuration() {
+        return maxDuration;
+    }
+
+    public List<String> allowedRoles() {
+        return policy.allowedRoles();
+    }
+
+    /**
+     * Checks the request and signs a token.
+     *
+     * @param requested the user's claims; {@code sub} is derived when empty
+     * @param duration the lifetime, or {@code null} for the default
+     * @throws InvalidClaimsException when the claims or the duration break a rule
+     * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
+     */
+    public IssuedToken issue(UserClaims requested, TokenDuration duration) {
+        policy.check(requested);
+        TokenDuration lifetime = duration == null ? defaultDuration : duration;
+        if (lifetime.seconds() > maxDuration.seconds()) {
+            throw new InvalidDurationException("duration",
+                    "'" + lifetime + "' is longer than the maximum of " + maxDuration + " (pxtoken.max-duration)");
+        }
+        SharedSecret key = keys.get();
+        UserClaims claims = requested.withDerivedSubject();
+        long now = clock.instant().getEpochSecond();
+        long iat = now - skewSeconds;
+        long exp = now + lifetime.seconds();
+        String jti = UUID.randomUUID().toString();
+
+        long started = System.nanoTime();
+        String token = sign(claims, iat, exp, jti, key);
+        metrics.signed(System.nanoTime() - started, claims.roles());
+
+        LOG.infof("Issued token jti=%s sub=%s roles=%s exp=%d key=%s", jti, claims.sub(), claims.roles(), exp,
+                key.fingerprint());
+        return new IssuedToken(token, issuer, claims, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), jti,
+                key.fingerprint());
+    }
+
+    private String sign(UserClaims claims, long iat, long exp, String jti, SharedSecret key) {
+        JwtClaimsBuilder b = Jwt.claims()
+                .claim(ISS, issuer)
+                .claim(SUB, claims.sub())
+                .claim(NAME, claims.name())
+                .claim(EMAIL, claims.email() == null ? "" : claims.email())
+                .claim(ROLES, claims.roles())
+                .claim(IAT, iat)
+                .claim(EXP, exp)
+                .claim(JTI, jti);
+        if (claims.groups() != null) {
+            b.claim(GROUPS, claims.groups());
+        }
+        return b.jws().algorithm(SignatureAlgorithm.HS256).header("typ", "JWT").sign(key.key());
+    }
+}
