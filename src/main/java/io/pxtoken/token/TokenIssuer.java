@@ -64,7 +64,7 @@ public class TokenIssuer {
         this.keys = keys;
         this.metrics = metrics;
         this.clock = clock;
-        if (defaultDuration.seconds() > maxDuration.seconds()) {
+        if (this.defaultDuration.seconds() > this.maxDuration.seconds()) {
             throw new IllegalStateException("pxtoken.default-duration (" + defaultDuration
                     + ") is longer than pxtoken.max-duration (" + maxDuration + ")");
         }
