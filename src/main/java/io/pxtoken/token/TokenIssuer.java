@@ -3,7 +3,9 @@ package io.pxtoken.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -17,7 +19,6 @@ import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.keys.SharedSecretStore;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.build.JwtClaimsBuilder;
 
 /**
  * Signs tokens exactly as Portworx expects them (PORTWORX-TOKENS.md, section 3): HS256 with the shared secret,
@@ -118,19 +119,23 @@ public class TokenIssuer {
                 key.fingerprint());
     }
 
+    /**
+     * Claims go in through {@link Jwt#claims(Map)}, in the sorted key order pxctl's Go encoder writes: smallrye's
+     * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry.
+     */
     private String sign(UserClaims claims, long iat, long exp, String jti, SharedSecret key) {
-        JwtClaimsBuilder b = Jwt.claims()
-                .claim(ISS, issuer)
-                .claim(SUB, claims.sub())
-                .claim(NAME, claims.name())
-                .claim(EMAIL, claims.email() == null ? "" : claims.email())
-                .claim(ROLES, claims.roles())
-                .claim(IAT, iat)
-                .claim(EXP, exp)
-                .claim(JTI, jti);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put(EMAIL, claims.email() == null ? "" : claims.email());
+        payload.put(EXP, exp);
         if (claims.groups() != null) {
-            b.claim(GROUPS, claims.groups());
+            payload.put(GROUPS, claims.groups());
         }
-        return b.jws().algorithm(SignatureAlgorithm.HS256).header("typ", "JWT").sign(key.key());
+        payload.put(IAT, iat);
+        payload.put(ISS, issuer);
+        payload.put(JTI, jti);
+        payload.put(NAME, claims.name());
+        payload.put(ROLES, claims.roles());
+        payload.put(SUB, claims.sub());
+        return Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.HS256).header("typ", "JWT").sign(key.key());
     }
 }
