@@ -5,6 +5,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.pxtoken.token.InvalidClaimsException;
+import io.pxtoken.token.Quoted;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.UserClaims;
 import io.pxtoken.token.Violation;
@@ -40,7 +41,8 @@ public record MintRequest(
     TokenDuration lifetime(String query) {
         if (duration != null && query != null && !duration.equals(query)) {
             throw new InvalidClaimsException(List.of(new Violation("duration",
-                    "given as '" + duration + "' in the body and as '" + query + "' in the query string; give it once")));
+                    "given as " + Quoted.value(duration) + " in the body and as " + Quoted.value(query)
+                            + " in the query string; give it once")));
         }
         String text = duration != null ? duration : query;
         return text == null ? null : TokenDuration.parse("duration", text);

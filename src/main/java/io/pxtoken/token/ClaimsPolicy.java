@@ -53,7 +53,7 @@ public final class ClaimsPolicy {
                 String role = claims.roles().get(i);
                 if (role != null && !role.isBlank() && !allowedRoles.contains(role)) {
                     v.add(new Violation("roles[" + i + "]",
-                            "unknown role '" + shorten(role) + "'; allowed: " + String.join(", ", allowedRoles)));
+                            "unknown role " + Quoted.value(role) + "; allowed: " + String.join(", ", allowedRoles)));
                 }
             }
         }
@@ -77,7 +77,7 @@ public final class ClaimsPolicy {
             if (entry == null || entry.isBlank()) {
                 v.add(new Violation(at, "may not be blank"));
             } else if (checkLength(v, at, entry, MAX_STRING) && !seen.add(entry)) {
-                v.add(new Violation(at, "'" + entry + "' is listed twice"));
+                v.add(new Violation(at, Quoted.value(entry) + " is listed twice"));
             }
         }
     }
@@ -88,9 +88,5 @@ public final class ClaimsPolicy {
             return false;
         }
         return true;
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 }

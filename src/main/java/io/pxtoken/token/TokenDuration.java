@@ -29,15 +29,15 @@ public record TokenDuration(long seconds, String text) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
             throw new InvalidDurationException(field,
-                    "'" + shorten(text) + "' is not a duration: use a whole number and one unit of s, m, h, d, y (e.g. 30d, 1y)");
+                    Quoted.value(text) + " is not a duration: use a whole number and one unit of s, m, h, d, y (e.g. 30d, 1y)");
         }
         BigInteger seconds = new BigInteger(m.group(1)).multiply(BigInteger.valueOf(unitSeconds(m.group(2))));
         if (seconds.signum() == 0) {
-            throw new InvalidDurationException(field, "'" + text + "' would issue a token that is already expired");
+            throw new InvalidDurationException(field, Quoted.value(text) + " would issue a token that is already expired");
         }
         if (seconds.compareTo(BigInteger.valueOf(MAX_SECONDS)) > 0) {
             throw new InvalidDurationException(field,
-                    "'" + shorten(text) + "' is longer than Portworx can represent (at most 292y or 106751d)");
+                    Quoted.value(text) + " is longer than Portworx can represent (at most 292y or 106751d)");
         }
         return new TokenDuration(seconds.longValueExact(), text);
     }
@@ -51,10 +51,6 @@ public record TokenDuration(long seconds, String text) {
             case "y" -> 365 * 86_400L;
             default -> throw new IllegalStateException(unit);
         };
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= 32 ? text : text.substring(0, 32) + "...";
     }
 
     @Override

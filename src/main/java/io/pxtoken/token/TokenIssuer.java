@@ -100,7 +100,7 @@ public class TokenIssuer {
         TokenDuration lifetime = duration == null ? defaultDuration : duration;
         if (lifetime.seconds() > maxDuration.seconds()) {
             throw new InvalidDurationException("duration",
-                    "'" + lifetime + "' is longer than the maximum of " + maxDuration + " (pxtoken.max-duration)");
+                    Quoted.value(lifetime.text()) + " is longer than the maximum of " + maxDuration + " (pxtoken.max-duration)");
         }
         SharedSecret key = keys.get();
         UserClaims claims = requested.withDerivedSubject();

@@ -238,6 +238,14 @@ class TokenResourceTest {
         String problem = given().contentType("application/json").body("{\"name\": " + secretLooking + "}")
                 .post("/v1/tokens").then().statusCode(400).extract().asString();
         assertFalse(problem.contains("eyJhbGci"), problem);
+        for (String body : List.of("{\"name\":\"n\",\"roles\":[\"" + secretLooking + "\"]}",
+                "{\"name\":\"n\",\"roles\":[\"system.user\"],\"groups\":[\"" + secretLooking + "\",\"" + secretLooking + "\"]}",
+                "{\"name\":\"n\",\"roles\":[\"system.user\"],\"duration\":\"" + secretLooking + "\"}")) {
+            String p = given().contentType("application/json").body(body).post("/v1/tokens").then().statusCode(400)
+                    .extract().asString();
+            assertFalse(p.contains("eyJhbGci"), p);
+            assertTrue(p.contains("(value not shown)"), p);
+        }
     }
 
     @Test
