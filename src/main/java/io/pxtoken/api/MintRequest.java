@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.token.InvalidClaimsException;
 import io.pxtoken.token.Quoted;
 import io.pxtoken.token.TokenDuration;
@@ -26,7 +27,29 @@ public record MintRequest(
                 + "Left out of the token when absent; an empty list is kept.", examples = "[\"*\"]") List<String> groups,
         @Schema(description = "Lifetime in pxctl syntax: a whole number and one of s, m, h, d, y (e.g. 30d, 1y). "
                 + "Defaults to pxtoken.default-duration; at most pxtoken.max-duration. May also be given as ?duration=.",
-                examples = "1y") String duration) {
+                examples = "1y") String duration,
+        @Schema(description = "Also store the token in this Kubernetes Secret, for a StorageClass to reference.") SecretRequest secret,
+        @Schema(description = "Set to false to leave the token out of the response (it is only stored in the Secret). "
+                + "Default true.") Boolean returnToken) {
+
+    /** The Secret to write: {@code namespace}, {@code name} and {@code key} (default {@code auth-token}). */
+    @Schema(name = "SecretRequest")
+    public record SecretRequest(
+            @Schema(description = "Namespace of the Secret; must be listed in pxtoken.secrets.namespaces.", required = true,
+                    examples = "portworx") String namespace,
+            @Schema(description = "Name of the Secret; created, or updated when this service manages it.", required = true,
+                    examples = "px-k8s-user") String name,
+            @Schema(description = "Data key for the token; Portworx reads auth-token.", examples = "auth-token") String key) {
+    }
+
+    /** The requested Secret, checked for valid Kubernetes names; {@code null} when none was asked for. */
+    SecretTarget secretTarget() {
+        return secret == null ? null : SecretTarget.of("secret", secret.namespace(), secret.name(), secret.key());
+    }
+
+    boolean wantsToken() {
+        return returnToken == null || returnToken;
+    }
 
     UserClaims claims() {
         return new UserClaims(name, email, sub, roles, groups);

@@ -1,12 +1,15 @@
 package io.pxtoken.api;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.pxtoken.kube.WrittenSecret;
 import io.pxtoken.token.IssuedToken;
 
 /** What {@code POST /v1/tokens} answers in JSON. */
@@ -21,10 +24,42 @@ public record MintResponse(
         @Schema(description = "The iat claim, RFC 3339 (backdated by pxtoken.clock-skew).") Instant issuedAt,
         @Schema(description = "The exp claim, RFC 3339.") Instant expiresAt,
         @Schema(description = "Random token id; safe to log.") String jti,
-        @Schema(description = "First 16 hex characters of SHA-256 of the shared secret that signed the token.") String keyFingerprint) {
+        @Schema(description = "First 16 hex characters of SHA-256 of the shared secret that signed the token.") String keyFingerprint,
+        @Schema(description = "Where the token was stored, when the request named a Secret.") SecretResponse secret) {
 
-    static MintResponse of(IssuedToken t) {
-        return new MintResponse(t.token(), t.issuer(), t.claims().sub(), t.claims().roles(), t.claims().groups(),
-                t.issuedAt(), t.expiresAt(), t.jti(), t.keyFingerprint());
+    /**
+     * @param t the token
+     * @param written the Secret it was stored in, or null
+     * @param withToken false to leave the token itself out
+     */
+    static MintResponse of(IssuedToken t, WrittenSecret written, boolean withToken) {
+        return new MintResponse(withToken ? t.token() : null, t.issuer(), t.claims().sub(), t.claims().roles(),
+                t.claims().groups(), t.issuedAt(), t.expiresAt(), t.jti(), t.keyFingerprint(),
+                written == null ? null : SecretResponse.of(written));
+    }
+
+    /** A stored token: where it is, and what to put in a StorageClass to use it. */
+    @Schema(name = "SecretResponse")
+    public record SecretResponse(
+            @Schema(examples = "portworx") String namespace,
+            @Schema(examples = "px-k8s-user") String name,
+            @Schema(examples = "auth-token") String key,
+            @Schema(description = "created or updated", examples = "created") String operation,
+            @Schema(description = "The Secret's resourceVersion after the write") String resourceVersion,
+            @Schema(description = "StorageClass parameters that point Portworx at this Secret, for the in-tree "
+                    + "provisioner (openstorage.io/...) and for CSI (csi.storage.k8s.io/...)") Map<String, String> storageClassParameters) {
+
+        static SecretResponse of(WrittenSecret w) {
+            String ns = w.target().namespace();
+            String name = w.target().name();
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("openstorage.io/auth-secret-name", name);
+            params.put("openstorage.io/auth-secret-namespace", ns);
+            for (String csi : new String[] { "provisioner", "node-publish", "controller-expand" }) {
+                params.put("csi.storage.k8s.io/" + csi + "-secret-name", name);
+                params.put("csi.storage.k8s.io/" + csi + "-secret-namespace", ns);
+            }
+            return new SecretResponse(ns, name, w.target().key(), w.operation(), w.resourceVersion(), params);
+        }
     }
 }

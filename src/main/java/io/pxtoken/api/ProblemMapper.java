@@ -17,6 +17,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.pxtoken.keys.KeyUnavailableException;
+import io.pxtoken.kube.KubernetesUnavailableException;
+import io.pxtoken.kube.SecretNotFoundException;
+import io.pxtoken.kube.SecretNotManagedException;
+import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.token.InvalidClaimsException;
 import io.pxtoken.token.TokenMetrics;
 import io.pxtoken.token.Violation;
@@ -44,6 +48,35 @@ public class ProblemMapper {
     public Response keyUnavailable(KeyUnavailableException e, UriInfo uri) {
         return respond(problem(503, "key-unavailable", "No shared secret",
                 "No usable shared secret: " + e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response secretRefused(SecretRefusedException e, UriInfo uri) {
+        return respond(problem(403, "secret-refused", "Secret not allowed", e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response secretNotManaged(SecretNotManagedException e, UriInfo uri) {
+        return respond(problem(409, "secret-not-managed", "Secret not managed by this service", e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response secretNotFound(SecretNotFoundException e, UriInfo uri) {
+        return respond(problem(404, "secret-not-found", "No such Secret", e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response kubernetes(KubernetesUnavailableException e, UriInfo uri) {
+        Response.Status known = Response.Status.fromStatusCode(e.status());
+        String title = switch (e.code()) {
+            case "kubernetes-not-configured" -> "No Kubernetes cluster";
+            case "kubernetes-timeout" -> "Kubernetes API timed out";
+            case "kubernetes-forbidden" -> "Kubernetes refused the service account";
+            case "kubernetes-conflict" -> "Secret kept changing";
+            case "kubernetes-unreachable" -> "Kubernetes API unreachable";
+            default -> known == null ? "Kubernetes API failed" : known.getReasonPhrase();
+        };
+        return respond(problem(e.status(), e.code(), title, e.getMessage() + "; no token was issued", uri, null));
     }
 
     @ServerExceptionMapper

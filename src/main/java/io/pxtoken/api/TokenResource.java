@@ -1,5 +1,7 @@
 package io.pxtoken.api;
 
+import java.util.List;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,10 +18,17 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.pxtoken.kube.SecretTarget;
+import io.pxtoken.kube.TokenSecretWriter;
+import io.pxtoken.kube.WrittenSecret;
+import io.pxtoken.token.InvalidClaimsException;
+import io.pxtoken.token.IssuedToken;
+import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenIssuer;
 import io.pxtoken.token.TokenMetrics;
 import io.pxtoken.token.TokenVerifier;
 import io.pxtoken.token.Verification;
+import io.pxtoken.token.Violation;
 
 @Path("/v1/tokens")
 @Tag(name = "tokens", description = "Mint and check Portworx tokens")
@@ -46,11 +55,13 @@ public class TokenResource {
     private final TokenIssuer issuer;
     private final TokenVerifier verifier;
     private final TokenMetrics metrics;
+    private final TokenSecretWriter secrets;
 
-    public TokenResource(TokenIssuer issuer, TokenVerifier verifier, TokenMetrics metrics) {
+    public TokenResource(TokenIssuer issuer, TokenVerifier verifier, TokenMetrics metrics, TokenSecretWriter secrets) {
         this.issuer = issuer;
         this.verifier = verifier;
         this.metrics = metrics;
+        this.secrets = secrets;
     }
 
     @POST
@@ -59,7 +70,9 @@ public class TokenResource {
     @Operation(summary = "Mint a token", description = "Signs a token with the shared secret, as "
             + "`pxctl auth token generate` does. The body is JSON or an unmodified pxctl auth-config YAML file "
             + "(unknown YAML keys are ignored, as pxctl ignores them; unknown JSON fields are refused). "
-            + "Send `Accept: text/plain` to get the bare token and a newline.")
+            + "Send `Accept: text/plain` to get the bare token and a newline. With `secret`, the token is also stored "
+            + "in that Kubernetes Secret (created, or updated when this service manages it), ready for a StorageClass; "
+            + "if the write fails, no token is returned.")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintRequest.class),
                     examples = @ExampleObject(name = "admin", summary = "Storage admin (setup guide)", value = ADMIN_JSON)),
@@ -72,16 +85,32 @@ public class TokenResource {
                             description = "The bare token followed by a newline")) })
     @APIResponse(responseCode = "400", description = "A field is missing, malformed or not allowed; `errors` names each field and why",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The Secret may not be written: namespace not in pxtoken.secrets.namespaces, Secret writing off, or the pxkeys Secret",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The Secret exists and is not managed by this service; it was left unchanged",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "Kubernetes refused (RBAC) or failed the Secret write",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", description = "Kubernetes did not answer within pxtoken.kubernetes.timeout",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "The body is larger than 64 KiB",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "No usable shared secret is loaded; the detail names the file and the problem",
+    @APIResponse(responseCode = "503", description = "No usable shared secret is loaded (the detail names the file and the "
+            + "problem), or a Secret was asked for and Kubernetes is not configured, unreachable or kept conflicting",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public MintResponse mint(MintRequest request,
             @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration) {
         MintRequest body = RequestBodies.required(request);
-        return MintResponse.of(issuer.issue(body.claims(), body.lifetime(duration)));
+        TokenDuration lifetime = issuer.check(body.claims(), body.lifetime(duration));
+        SecretTarget target = body.secretTarget();
+        if (target != null) {
+            secrets.check(target);
+        }
+        IssuedToken token = issuer.issue(body.claims(), lifetime);
+        WrittenSecret written = target == null ? null : secrets.write(target, token);
+        return MintResponse.of(token, written, body.wantsToken());
     }
 
     @POST
@@ -89,6 +118,10 @@ public class TokenResource {
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(hidden = true)
     public String mintText(MintRequest request, @QueryParam("duration") String duration) {
+        if (request != null && !request.wantsToken()) {
+            throw new InvalidClaimsException(List.of(new Violation("returnToken",
+                    "is false, which leaves nothing to answer as text/plain; ask for application/json")));
+        }
         return mint(request, duration).token() + "\n";
     }
 

@@ -3,6 +3,7 @@ package io.pxtoken.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -42,6 +43,12 @@ public interface PxTokenConfig {
     /** Which Portworx roles may be put in a token. */
     Roles roles();
 
+    /** Where tokens may be written as Kubernetes Secrets. */
+    Secrets secrets();
+
+    /** How the Kubernetes API is reached. */
+    Kubernetes kubernetes();
+
     interface Keys {
         /** Directory holding the file {@code shared-secret} (the mounted {@code pxkeys} Secret). */
         @WithDefault("/var/run/secrets/pxkeys")
@@ -77,5 +84,25 @@ public interface PxTokenConfig {
          */
         @WithDefault("system.admin,system.user,system.view")
         List<String> allowed();
+    }
+
+    interface Secrets {
+        /**
+         * Namespaces this service may write token Secrets into, e.g. {@code portworx}. Empty (the default) turns
+         * Secret writing off. Each namespace also needs the Role of {@code k8s/} for the service account.
+         */
+        Optional<List<String>> namespaces();
+    }
+
+    interface Kubernetes {
+        /**
+         * Whether a Kubernetes cluster is configured. Unset: detected (running in a pod, a kubeconfig, or
+         * {@code quarkus.kubernetes-client.api-server-url}). Without one, requests that name a Secret answer 503.
+         */
+        Optional<Boolean> enabled();
+
+        /** How long one call to the Kubernetes API may take before the request fails with 504. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 }

@@ -88,6 +88,22 @@ public class TokenIssuer {
     }
 
     /**
+     * Checks a request without signing anything.
+     *
+     * @return the lifetime the token would get
+     * @throws InvalidClaimsException when the claims or the duration break a rule
+     */
+    public TokenDuration check(UserClaims requested, TokenDuration duration) {
+        policy.check(requested);
+        TokenDuration lifetime = duration == null ? defaultDuration : duration;
+        if (lifetime.seconds() > maxDuration.seconds()) {
+            throw new InvalidDurationException("duration",
+                    Quoted.value(lifetime.text()) + " is longer than the maximum of " + maxDuration + " (pxtoken.max-duration)");
+        }
+        return lifetime;
+    }
+
+    /**
      * Checks the request and signs a token.
      *
      * @param requested the user's claims; {@code sub} is derived when empty
@@ -96,12 +112,7 @@ public class TokenIssuer {
      * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
      */
     public IssuedToken issue(UserClaims requested, TokenDuration duration) {
-        policy.check(requested);
-        TokenDuration lifetime = duration == null ? defaultDuration : duration;
-        if (lifetime.seconds() > maxDuration.seconds()) {
-            throw new InvalidDurationException("duration",
-                    Quoted.value(lifetime.text()) + " is longer than the maximum of " + maxDuration + " (pxtoken.max-duration)");
-        }
+        TokenDuration lifetime = check(requested, duration);
         SharedSecret key = keys.get();
         UserClaims claims = requested.withDerivedSubject();
         long now = clock.instant().getEpochSecond();

@@ -1,0 +1,77 @@
+package io.pxtoken.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+import io.pxtoken.keys.KeyStatus;
+import io.pxtoken.keys.SharedSecretStore;
+import io.pxtoken.kube.ManagedSecret;
+import io.pxtoken.kube.TokenSecretWriter;
+
+@Path("/v1/secrets")
+@Tag(name = "secrets", description = "Token Secrets this service manages")
+@Produces(MediaType.APPLICATION_JSON)
+public class SecretsResource {
+
+    private final TokenSecretWriter secrets;
+    private final SharedSecretStore keys;
+
+    public SecretsResource(TokenSecretWriter secrets, SharedSecretStore keys) {
+        this.secrets = secrets;
+        this.keys = keys;
+    }
+
+    /** One managed token Secret, from its metadata; the token is never read back. */
+    @Schema(name = "ManagedSecret")
+    public record SecretInfo(String namespace, String name, String key, String subject, List<String> roles,
+            List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint,
+            @Schema(description = "True when the token was signed with the shared secret in use now; false means Portworx "
+                    + "rejects it after a rotation") boolean currentKey) {
+
+        static SecretInfo of(ManagedSecret m, String currentFingerprint) {
+            return new SecretInfo(m.namespace(), m.name(), m.key(), m.subject(), m.roles(), m.groups(), m.issuer(),
+                    m.issuedAt(), m.expiresAt(), m.jti(), m.keyFingerprint(),
+                    currentFingerprint != null && currentFingerprint.equals(m.keyFingerprint()));
+        }
+    }
+
+    @GET
+    @Operation(summary = "List managed token Secrets", description = "The Secrets labelled "
+            + "app.kubernetes.io/managed-by=px-token-service in one allowed namespace, or in all of them.")
+    @APIResponse(responseCode = "200", description = "The Secrets, described from their metadata")
+    @APIResponse(responseCode = "403", description = "Namespace not in pxtoken.secrets.namespaces",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    public List<SecretInfo> list(@Parameter(description = "Only this namespace") @QueryParam("namespace") String namespace) {
+        KeyStatus key = keys.status();
+        return secrets.list(namespace).stream().map(m -> SecretInfo.of(m, key.fingerprint())).toList();
+    }
+
+    @DELETE
+    @Path("/{namespace}/{name}")
+    @ResponseStatus(204)
+    @Operation(summary = "Delete a managed token Secret")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such Secret",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The Secret is not managed by this service; it was left alone",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    public void delete(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        secrets.delete(namespace, name);
+    }
+}
