@@ -254,4 +254,15 @@ class TokenResourceTest {
                 .body("status", equalTo(404)).body("errors", nullValue());
         given().get("/v1/tokens").then().statusCode(405).contentType("application/problem+json");
     }
+
+    @Test
+    void withoutAClusterASecretRequestIsA503AndMintingAloneStillWorks() {
+        given().contentType("application/json")
+                .body("{\"name\":\"n\",\"roles\":[\"system.user\"],\"secret\":{\"namespace\":\"portworx\",\"name\":\"px-k8s-user\"}}")
+                .post("/v1/tokens").then().statusCode(503).contentType("application/problem+json")
+                .body("type", equalTo("urn:pxtoken:problem:kubernetes-not-configured"))
+                .body("detail", containsString("leave out 'secret'"))
+                .body("token", nullValue());
+        given().get("/v1/secrets").then().statusCode(503);
+    }
 }

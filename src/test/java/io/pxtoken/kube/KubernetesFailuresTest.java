@@ -1,0 +1,113 @@
+package io.pxtoken.kube;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * The API server refusing, failing, conflicting and stalling (expectations mode): each is a 5xx problem that says
+ * which, and no token is handed back as if it were stored.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+@TestProfile(KubernetesFailuresTest.Profile.class)
+class KubernetesFailuresTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pxtoken.kubernetes.enabled", "true", "pxtoken.secrets.namespaces", "test",
+                    "pxtoken.kubernetes.timeout", "1s");
+        }
+    }
+
+    static final String SECRETS = "/api/v1/namespaces/test/secrets";
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    static String failedMint(String name, int status, String type) {
+        String body = given().contentType("application/json")
+                .body("{\"name\":\"n\",\"roles\":[\"system.user\"],\"secret\":{\"namespace\":\"test\",\"name\":\"" + name + "\"}}")
+                .post("/v1/tokens").then().statusCode(status).contentType("application/problem+json")
+                .body("type", equalTo("urn:pxtoken:problem:" + type))
+                .body("token", nullValue())
+                .body("detail", containsString("no token was issued"))
+                .extract().asString();
+        assertFalse(body.contains("eyJ"), body);
+        return body;
+    }
+
+    static Object status(int code, String reason) {
+        return new StatusBuilder().withCode(code).withReason(reason).withMessage("mock " + reason).build();
+    }
+
+    @Test
+    void rbacForbiddenIsA502ThatSaysWhatToGrant() {
+        server.expect().get().withPath(SECRETS + "/forbidden").andReturn(403, status(403, "Forbidden")).always();
+        String body = failedMint("forbidden", 502, "kubernetes-forbidden");
+        assertTrue(body.contains("Role of k8s/"), body);
+    }
+
+    @Test
+    void aFailingApiServerIsA502() {
+        server.expect().get().withPath(SECRETS + "/broken").andReturn(500, status(500, "InternalError")).always();
+        failedMint("broken", 502, "kubernetes-error");
+    }
+
+    @Test
+    void aRejectedWriteIsA502AndNeverQuotesTheApi() {
+        server.expect().get().withPath(SECRETS + "/invalid").andReturn(404, status(404, "NotFound")).always();
+        // an API error that echoes what was sent must not reach the caller
+        server.expect().post().withPath(SECRETS).andReturn(422, new StatusBuilder().withCode(422)
+                .withMessage("Secret is invalid: data[auth-token]: eyJhbGciOiJIUzI1NiJ9.echo.echo").build()).once();
+        String body = failedMint("invalid", 502, "kubernetes-error");
+        assertFalse(body.contains("echo"), body);
+    }
+
+    @Test
+    void endlessConflictsGiveUpWith503() {
+        server.expect().get().withPath(SECRETS + "/contended").andReturn(200, new SecretBuilder()
+                .withNewMetadata().withName("contended").withNamespace("test").withResourceVersion("1")
+                .addToLabels("app.kubernetes.io/managed-by", "px-token-service").endMetadata().build()).always();
+        server.expect().put().withPath(SECRETS + "/contended").andReturn(409, status(409, "Conflict")).always();
+        failedMint("contended", 503, "kubernetes-conflict");
+    }
+
+    @Test
+    void aSlowApiServerTimesOutWith504() {
+        server.expect().get().delay(3, TimeUnit.SECONDS).withPath(SECRETS + "/slow")
+                .andReturn(404, status(404, "NotFound")).always();
+        long started = System.nanoTime();
+        failedMint("slow", 504, "kubernetes-timeout");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(millis < 2900, "answered after " + millis + " ms, before the API server did");
+    }
+
+    @Test
+    void listingAndDeletingFailTheSameWay() {
+        server.expect().get().withPath(SECRETS + "?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dpx-token-service")
+                .andReturn(403, status(403, "Forbidden")).always();
+        given().queryParam("namespace", "test").get("/v1/secrets").then().statusCode(502)
+                .body("type", equalTo("urn:pxtoken:problem:kubernetes-forbidden"));
+        server.expect().get().withPath(SECRETS + "/gone").andReturn(500, status(500, "InternalError")).always();
+        given().delete("/v1/secrets/test/gone").then().statusCode(502);
+    }
+}

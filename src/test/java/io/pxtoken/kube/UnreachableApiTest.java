@@ -1,0 +1,52 @@
+package io.pxtoken.kube;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** A configured API server that nobody answers on. */
+@QuarkusTest
+@TestProfile(UnreachableApiTest.Profile.class)
+class UnreachableApiTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort(); // free once closed: connections are refused
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return Map.of("pxtoken.kubernetes.enabled", "true", "pxtoken.secrets.namespaces", "portworx",
+                    "quarkus.kubernetes-client.api-server-url", "https://127.0.0.1:" + port,
+                    "quarkus.kubernetes-client.trust-certs", "true",
+                    "pxtoken.kubernetes.timeout", "2s");
+        }
+    }
+
+    @Test
+    void isA503AndNoToken() {
+        given().contentType("application/json")
+                .body("{\"name\":\"n\",\"roles\":[\"system.user\"],\"secret\":{\"namespace\":\"portworx\",\"name\":\"px-k8s-user\"}}")
+                .post("/v1/tokens").then().statusCode(503).contentType("application/problem+json")
+                .body("type", equalTo("urn:pxtoken:problem:kubernetes-unreachable"))
+                .body("token", nullValue());
+    }
+
+    @Test
+    void mintingWithoutASecretStillWorks() {
+        given().contentType("application/json").body("{\"name\":\"n\",\"roles\":[\"system.user\"]}")
+                .post("/v1/tokens").then().statusCode(200);
+    }
+}
