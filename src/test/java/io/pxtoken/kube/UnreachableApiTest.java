@@ -19,17 +19,22 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(UnreachableApiTest.Profile.class)
 class UnreachableApiTest {
 
+    /** Free once closed: connections to it are refused. Chosen once, as the profile is read twice. */
+    static final int PORT = closedPort();
+
+    static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort(); // free once closed: connections are refused
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
             return Map.of("pxtoken.kubernetes.enabled", "true", "pxtoken.secrets.namespaces", "portworx",
-                    "quarkus.kubernetes-client.api-server-url", "https://127.0.0.1:" + port,
+                    "quarkus.kubernetes-client.api-server-url", "https://127.0.0.1:" + PORT,
                     "quarkus.kubernetes-client.trust-certs", "true",
                     "pxtoken.kubernetes.timeout", "2s");
         }
