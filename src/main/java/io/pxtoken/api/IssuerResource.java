@@ -6,12 +6,21 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pxtoken.keys.KeyStatus;
 import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.token.TokenIssuer;
 
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
+        content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "429", description = "Too many requests from this caller; Retry-After says when to retry",
+        content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
 @Path("/v1/issuer")
 @Tag(name = "issuer", description = "What this service signs with")
 public class IssuerResource {

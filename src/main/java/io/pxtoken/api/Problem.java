@@ -17,7 +17,9 @@ public record Problem(
         @Schema(description = "HTTP status") int status,
         @Schema(description = "What went wrong in this request") String detail,
         @Schema(description = "The request path") String instance,
-        @Schema(description = "Each bad field and why (400 only)") List<Violation> errors) {
+        @Schema(description = "Each bad field and why (400 only)") List<Violation> errors,
+        @Schema(description = "Each missing permission in `kubectl auth can-i` form (403 only), e.g. "
+                + "\"mint roles.pxtoken.io/system.admin\"") List<String> missing) {
 
     static final String TYPE_PREFIX = "urn:pxtoken:problem:";
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -16,6 +17,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import io.pxtoken.auth.AccessDeniedException;
+import io.pxtoken.auth.AuditRecord;
+import io.pxtoken.auth.AuthenticationException;
+import io.pxtoken.auth.RateLimitedException;
 import io.pxtoken.keys.KeyUnavailableException;
 import io.pxtoken.kube.KubernetesUnavailableException;
 import io.pxtoken.kube.SecretNotFoundException;
@@ -33,10 +38,34 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    private final TokenMetrics metrics;
+    /** RFC 6750: what a client without an acceptable bearer token is told to send. */
+    static final String CHALLENGE = "Bearer realm=\"px-token-service\"";
 
-    public ProblemMapper(TokenMetrics metrics) {
+    private final TokenMetrics metrics;
+    private final AuditRecord audit;
+
+    public ProblemMapper(TokenMetrics metrics, AuditRecord audit) {
         this.metrics = metrics;
+        this.audit = audit;
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationException e, UriInfo uri) {
+        return builder(problem(401, "unauthenticated", "Not authenticated", e.getMessage(), uri, null))
+                .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE + ", error=\"invalid_token\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response denied(AccessDeniedException e, UriInfo uri) {
+        audit.missing(e.missing());
+        Problem p = problem(403, "forbidden", "Not allowed", e.getMessage(), uri, null);
+        return respond(new Problem(p.type(), p.title(), p.status(), p.detail(), p.instance(), null, e.missing()));
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitedException e, UriInfo uri) {
+        return builder(problem(429, "rate-limited", "Too many requests", e.getMessage(), uri, null))
+                .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper
@@ -142,12 +171,17 @@ public class ProblemMapper {
     }
 
     static Problem problem(int status, String code, String title, String detail, UriInfo uri, List<Violation> errors) {
-        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, uri == null ? null : uri.getPath(), errors);
+        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, uri == null ? null : uri.getPath(), errors, null);
     }
 
     private Response respond(Problem p) {
+        return builder(p).build();
+    }
+
+    private Response.ResponseBuilder builder(Problem p) {
         metrics.rejected(p.code());
-        return Response.status(p.status()).type(MediaTypes.PROBLEM_JSON).entity(p).build();
+        audit.problem(p.code());
+        return Response.status(p.status()).type(MediaTypes.PROBLEM_JSON).entity(p);
     }
 
     /** Jackson's path as the caller wrote it: {@code roles[1]}, {@code secret.name}. */

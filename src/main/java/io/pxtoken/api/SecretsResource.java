@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -19,11 +20,19 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import io.pxtoken.auth.AuditRecord;
+import io.pxtoken.auth.CallerPolicy;
 import io.pxtoken.keys.KeyStatus;
 import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.ManagedSecret;
+import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecretWriter;
 
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
+        content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "429", description = "Too many requests from this caller; Retry-After says when to retry",
+        content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
 @Path("/v1/secrets")
 @Tag(name = "secrets", description = "Token Secrets this service manages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,10 +40,14 @@ public class SecretsResource {
 
     private final TokenSecretWriter secrets;
     private final SharedSecretStore keys;
+    private final CallerPolicy policy;
+    private final AuditRecord audit;
 
-    public SecretsResource(TokenSecretWriter secrets, SharedSecretStore keys) {
+    public SecretsResource(TokenSecretWriter secrets, SharedSecretStore keys, CallerPolicy policy, AuditRecord audit) {
         this.secrets = secrets;
         this.keys = keys;
+        this.policy = policy;
+        this.audit = audit;
     }
 
     /** One managed token Secret, from its metadata; the token is never read back. */
@@ -58,6 +71,8 @@ public class SecretsResource {
     @APIResponse(responseCode = "403", description = "Namespace not in pxtoken.secrets.namespaces",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public List<SecretInfo> list(@Parameter(description = "Only this namespace") @QueryParam("namespace") String namespace) {
+        audit.secret(namespace, null);
+        policy.mayList(audit.caller(), secrets.namespacesToList(namespace));
         KeyStatus key = keys.status();
         return secrets.list(namespace).stream().map(m -> SecretInfo.of(m, key.fingerprint())).toList();
     }
@@ -72,6 +87,9 @@ public class SecretsResource {
     @APIResponse(responseCode = "409", description = "The Secret is not managed by this service; it was left alone",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public void delete(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        secrets.delete(namespace, name);
+        audit.secret(namespace, name);
+        SecretTarget target = secrets.deletable(namespace, name);
+        policy.mayDelete(audit.caller(), target.namespace(), target.name());
+        secrets.delete(target);
     }
 }

@@ -10,6 +10,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -18,18 +21,20 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.pxtoken.kube.SecretTarget;
-import io.pxtoken.kube.TokenSecretWriter;
-import io.pxtoken.kube.WrittenSecret;
+import io.pxtoken.auth.GuardedIssuer;
 import io.pxtoken.token.InvalidClaimsException;
-import io.pxtoken.token.IssuedToken;
-import io.pxtoken.token.TokenDuration;
-import io.pxtoken.token.TokenIssuer;
 import io.pxtoken.token.TokenMetrics;
 import io.pxtoken.token.TokenVerifier;
 import io.pxtoken.token.Verification;
 import io.pxtoken.token.Violation;
 
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
+        description = "A Portworx token with role system.admin (from this service), or a Kubernetes token (kubectl create token <serviceaccount>) whose RBAC grants mint on roles/groups/subjects.pxtoken.io")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
+        content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "429", description = "Too many requests from this caller; Retry-After says when to retry",
+        content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
 @Path("/v1/tokens")
 @Tag(name = "tokens", description = "Mint and check Portworx tokens")
 public class TokenResource {
@@ -52,16 +57,14 @@ public class TokenResource {
             {"name": "Storage Administrator", "email": "admin@example.com", "sub": "admin@example.com",
              "roles": ["system.admin"], "groups": ["*"], "duration": "1y"}""";
 
-    private final TokenIssuer issuer;
+    private final GuardedIssuer guarded;
     private final TokenVerifier verifier;
     private final TokenMetrics metrics;
-    private final TokenSecretWriter secrets;
 
-    public TokenResource(TokenIssuer issuer, TokenVerifier verifier, TokenMetrics metrics, TokenSecretWriter secrets) {
-        this.issuer = issuer;
+    public TokenResource(GuardedIssuer guarded, TokenVerifier verifier, TokenMetrics metrics) {
+        this.guarded = guarded;
         this.verifier = verifier;
         this.metrics = metrics;
-        this.secrets = secrets;
     }
 
     @POST
@@ -103,14 +106,8 @@ public class TokenResource {
     public MintResponse mint(MintRequest request,
             @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration) {
         MintRequest body = RequestBodies.required(request);
-        TokenDuration lifetime = issuer.check(body.claims(), body.lifetime(duration));
-        SecretTarget target = body.secretTarget();
-        if (target != null) {
-            secrets.check(target);
-        }
-        IssuedToken token = issuer.issue(body.claims(), lifetime);
-        WrittenSecret written = target == null ? null : secrets.write(target, token);
-        return MintResponse.of(token, written, body.wantsToken());
+        GuardedIssuer.Minted minted = guarded.mint(body.claims(), body.lifetime(duration), body.secretTarget());
+        return MintResponse.of(minted.token(), minted.secret(), body.wantsToken());
     }
 
     @POST

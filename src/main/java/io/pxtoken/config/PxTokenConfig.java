@@ -3,6 +3,7 @@ package io.pxtoken.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -84,6 +85,53 @@ public interface PxTokenConfig {
          */
         @WithDefault("system.admin,system.user,system.view")
         List<String> allowed();
+
+        /**
+         * Per-role lifetime limits on top of {@code pxtoken.max-duration}, in pxctl syntax, e.g.
+         * {@code pxtoken.roles.max-duration."system.admin"=1d}. A token is held to the shortest limit of its roles.
+         */
+        Map<String, String> maxDuration();
+    }
+
+    /** Who may call {@code /v1}. */
+    Auth auth();
+
+    /** Requests per caller. */
+    RateLimit rateLimit();
+
+    interface Auth {
+        /**
+         * Require {@code Authorization: Bearer} on every {@code /v1} endpoint: a Portworx token of this issuer, or a
+         * Kubernetes token checked with a TokenReview. Health, metrics, OpenAPI and Swagger UI stay open.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Kubernetes callers. */
+        KubernetesCallers kubernetes();
+
+        /** How long TokenReview and SubjectAccessReview answers are reused; never past the token's own expiry. */
+        @WithDefault("10s")
+        Duration cacheTtl();
+    }
+
+    interface KubernetesCallers {
+        /** Audiences a Kubernetes token must carry (TokenReview {@code spec.audiences}); unset: the API server's own. */
+        Optional<List<String>> audiences();
+    }
+
+    interface RateLimit {
+        /** Limit requests per caller identity; excess requests get 429 with Retry-After. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Sustained requests per second per caller. */
+        @WithDefault("20")
+        double rate();
+
+        /** Requests a caller may make at once before the rate applies. */
+        @WithDefault("40")
+        int burst();
     }
 
     interface Secrets {

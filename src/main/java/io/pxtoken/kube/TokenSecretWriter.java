@@ -109,6 +109,11 @@ public class TokenSecretWriter {
         return namespaces;
     }
 
+    /** Whether a Kubernetes cluster is configured at all. */
+    public boolean clusterConfigured() {
+        return clusterConfigured;
+    }
+
     /**
      * Checks, before anything is minted, that this service may write {@code target}.
      *
@@ -168,17 +173,24 @@ public class TokenSecretWriter {
         }
     }
 
-    /** The managed token Secrets of one namespace, or of every allowed namespace when {@code namespace} is null. */
-    public List<ManagedSecret> list(String namespace) {
+    /**
+     * The namespaces {@link #list(String)} reads: {@code namespace}, or every allowed one when it is null.
+     *
+     * @throws SecretRefusedException when the namespace is not allowed
+     */
+    public List<String> namespacesToList(String namespace) {
         requireCluster();
-        List<String> where;
         if (namespace == null) {
             requireEnabled();
-            where = namespaces;
-        } else {
-            requireNamespace(namespace);
-            where = List.of(namespace);
+            return namespaces;
         }
+        requireNamespace(namespace);
+        return List.of(namespace);
+    }
+
+    /** The managed token Secrets of one namespace, or of every allowed namespace when {@code namespace} is null. */
+    public List<ManagedSecret> list(String namespace) {
+        List<String> where = namespacesToList(namespace);
         KubernetesClient client = clients.get();
         List<ManagedSecret> found = new ArrayList<>();
         for (String ns : where) {
@@ -194,15 +206,28 @@ public class TokenSecretWriter {
     }
 
     /**
+     * The Secret {@code namespace/name} as a target this service may delete.
+     *
+     * @throws io.pxtoken.token.InvalidClaimsException when a name is invalid
+     * @throws SecretRefusedException when it is off limits
+     */
+    public SecretTarget deletable(String namespace, String name) {
+        SecretTarget target = SecretTarget.of("secret", namespace, name, null);
+        check(target);
+        return target;
+    }
+
+    /**
      * Deletes a token Secret this service manages.
      *
      * @throws SecretNotFoundException when it does not exist
      * @throws SecretNotManagedException when it is not this service's
      */
-    public void delete(String namespace, String name) {
-        SecretTarget target = SecretTarget.of("secret", namespace, name, null);
+    public void delete(SecretTarget target) {
         check(target);
         KubernetesClient client = clients.get();
+        String namespace = target.namespace();
+        String name = target.name();
         try {
             Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
             if (existing == null) {

@@ -45,6 +45,7 @@ public class TokenIssuer {
     private final TokenDuration maxDuration;
     private final long skewSeconds;
     private final ClaimsPolicy policy;
+    private final Map<String, TokenDuration> roleMaxDurations;
     private final Supplier<SharedSecret> keys;
     private final TokenMetrics metrics;
     private final Clock clock;
@@ -52,16 +53,19 @@ public class TokenIssuer {
     @Inject
     public TokenIssuer(PxTokenConfig config, SharedSecretStore keys, TokenMetrics metrics, Clock clock) {
         this(config.issuer(), config.defaultDuration(), config.maxDuration(), config.clockSkew(),
-                config.roles().allowed(), keys::current, metrics, clock);
+                config.roles().allowed(), config.roles().maxDuration(), keys::current, metrics, clock);
     }
 
     TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
-            Supplier<SharedSecret> keys, TokenMetrics metrics, Clock clock) {
+            Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys, TokenMetrics metrics, Clock clock) {
         this.issuer = issuer;
         this.defaultDuration = TokenDuration.parse("pxtoken.default-duration", defaultDuration);
         this.maxDuration = TokenDuration.parse("pxtoken.max-duration", maxDuration);
         this.skewSeconds = clockSkew.toSeconds();
         this.policy = new ClaimsPolicy(allowedRoles);
+        this.roleMaxDurations = new LinkedHashMap<>();
+        roleMaxDurations.forEach((role, text) -> this.roleMaxDurations.put(unquote(role),
+                TokenDuration.parse("pxtoken.roles.max-duration." + role, text)));
         this.keys = keys;
         this.metrics = metrics;
         this.clock = clock;
@@ -100,7 +104,19 @@ public class TokenIssuer {
             throw new InvalidDurationException("duration",
                     Quoted.value(lifetime.text()) + " is longer than the maximum of " + maxDuration + " (pxtoken.max-duration)");
         }
+        for (String role : requested.roles()) {
+            TokenDuration limit = roleMaxDurations.get(role);
+            if (limit != null && lifetime.seconds() > limit.seconds()) {
+                throw new InvalidDurationException("duration", Quoted.value(lifetime.text()) + " is longer than the maximum of "
+                        + limit + " for role " + role + " (pxtoken.roles.max-duration)");
+            }
+        }
         return lifetime;
+    }
+
+    /** Role names with dots are quoted in property keys: {@code max-duration."system.admin"}. */
+    private static String unquote(String key) {
+        return key.length() > 1 && key.startsWith("\"") && key.endsWith("\"") ? key.substring(1, key.length() - 1) : key;
     }
 
     /**

@@ -46,7 +46,7 @@ class TokenIssuerTest {
     static TokenIssuer issuer(String secret) {
         SharedSecret key = new SharedSecret(secret.getBytes(StandardCharsets.UTF_8), NOW);
         return new TokenIssuer("portworx.com", "1d", "1y", Duration.ofMinutes(10),
-                List.of("system.admin", "system.user", "system.view"), () -> key,
+                List.of("system.admin", "system.user", "system.view"), Map.of("system.admin", "1y"), () -> key,
                 new TokenMetrics(new SimpleMeterRegistry()), CLOCK);
     }
 
@@ -143,7 +143,7 @@ class TokenIssuerTest {
 
     @Test
     void refusesInvalidClaimsBeforeTouchingTheKey() {
-        TokenIssuer noKey = new TokenIssuer("portworx.com", "1d", "1y", Duration.ZERO, List.of("system.user"),
+        TokenIssuer noKey = new TokenIssuer("portworx.com", "1d", "1y", Duration.ZERO, List.of("system.user"), Map.of(),
                 () -> {
                     throw new KeyUnavailableException("x");
                 }, new TokenMetrics(new SimpleMeterRegistry()), CLOCK);
@@ -153,7 +153,7 @@ class TokenIssuerTest {
 
     @Test
     void refusesADefaultLongerThanTheMaximum() {
-        assertThrows(IllegalStateException.class, () -> new TokenIssuer("i", "2y", "1y", Duration.ZERO, List.of("system.user"),
+        assertThrows(IllegalStateException.class, () -> new TokenIssuer("i", "2y", "1y", Duration.ZERO, List.of("system.user"), Map.of(),
                 () -> null, new TokenMetrics(new SimpleMeterRegistry()), CLOCK));
     }
 
