@@ -28,6 +28,7 @@ public class BearerAuthFilter {
 
     private static final Logger LOG = Logger.getLogger(BearerAuthFilter.class);
     private static final String BEARER = "bearer ";
+    private static final String AUDIT_PROPERTY = AuditRecord.class.getName();
 
     private final boolean enabled;
     private final CallerAuthenticator authenticator;
@@ -57,6 +58,7 @@ public class BearerAuthFilter {
         if (!path.startsWith("/v1/")) {
             return;
         }
+        request.setProperty(AUDIT_PROPERTY, record.instance());
         record.action(action(request.getMethod(), path));
         if (!enabled) {
             record.caller(Caller.ANONYMOUS);
@@ -82,8 +84,8 @@ public class BearerAuthFilter {
     @ServerResponseFilter
     public void audit(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getPath();
-        if (path.startsWith("/v1/")) {
-            audit.write(record, request.getMethod(), path, response.getStatus());
+        if (request.getProperty(AUDIT_PROPERTY) instanceof AuditRecord r) {
+            audit.write(r, request.getMethod(), path, response.getStatus());
         }
     }
 

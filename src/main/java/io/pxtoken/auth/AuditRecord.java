@@ -28,6 +28,14 @@ public class AuditRecord {
     List<String> missing;
     String problem;
 
+    /**
+     * The record itself rather than its proxy: the response filter may run where the request context is no longer
+     * active, so it keeps this instance as a request property.
+     */
+    public AuditRecord instance() {
+        return this;
+    }
+
     public void caller(Caller caller) {
         this.caller = caller;
     }
