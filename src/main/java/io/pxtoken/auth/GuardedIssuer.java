@@ -41,8 +41,9 @@ public class GuardedIssuer {
      */
     public Minted mint(UserClaims requested, TokenDuration duration, SecretTarget target) {
         UserClaims claims = requested.withDerivedSubject();
-        audit.requested(claims, duration == null ? null : duration.text(), target);
+        // only checked claims reach the audit trail: a refused field may hold anything, a pasted token included
         TokenDuration lifetime = issuer.check(claims, duration);
+        audit.requested(claims, lifetime.text(), target);
         policy.mayMint(audit.caller(), claims, target);
         if (target != null) {
             secrets.check(target);

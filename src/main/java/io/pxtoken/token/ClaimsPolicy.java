@@ -16,6 +16,9 @@ public final class ClaimsPolicy {
     public static final int MAX_SUB = 512;
     public static final int MAX_LIST = 32;
 
+    /** The start of a compact JWS: a token pasted into a claim would be copied into logs and into the new token. */
+    private static final Pattern LOOKS_LIKE_TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.");
+
     /** Something before and after one {@code @}, no spaces: enough to catch a name typed into the email field. */
     private static final Pattern PLAUSIBLE_EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
@@ -35,15 +38,15 @@ public final class ClaimsPolicy {
         if (claims.name() == null || claims.name().isBlank()) {
             v.add(new Violation("name", "is required and may not be blank"));
         } else {
-            checkLength(v, "name", claims.name(), MAX_STRING);
+            checkValue(v, "name", claims.name(), MAX_STRING);
         }
         String email = claims.email();
-        if (email != null && !email.isEmpty() && checkLength(v, "email", email, MAX_STRING)
+        if (email != null && !email.isEmpty() && checkValue(v, "email", email, MAX_STRING)
                 && !PLAUSIBLE_EMAIL.matcher(email).matches()) {
             v.add(new Violation("email", "is not an email address (leave it empty if there is none)"));
         }
         if (claims.sub() != null) {
-            checkLength(v, "sub", claims.sub(), MAX_SUB);
+            checkValue(v, "sub", claims.sub(), MAX_SUB);
         }
         if (claims.roles() == null || claims.roles().isEmpty()) {
             v.add(new Violation("roles", "at least one role is required; allowed: " + String.join(", ", allowedRoles)));
@@ -76,15 +79,19 @@ public final class ClaimsPolicy {
             String at = field + "[" + i + "]";
             if (entry == null || entry.isBlank()) {
                 v.add(new Violation(at, "may not be blank"));
-            } else if (checkLength(v, at, entry, MAX_STRING) && !seen.add(entry)) {
+            } else if (checkValue(v, at, entry, MAX_STRING) && !seen.add(entry)) {
                 v.add(new Violation(at, Quoted.value(entry) + " is listed twice"));
             }
         }
     }
 
-    private static boolean checkLength(List<Violation> v, String field, String value, int max) {
+    private static boolean checkValue(List<Violation> v, String field, String value, int max) {
         if (value.length() > max) {
             v.add(new Violation(field, "is " + value.length() + " characters long; at most " + max + " are allowed"));
+            return false;
+        }
+        if (LOOKS_LIKE_TOKEN.matcher(value).find()) {
+            v.add(new Violation(field, "looks like a token; tokens do not belong in claims"));
             return false;
         }
         return true;

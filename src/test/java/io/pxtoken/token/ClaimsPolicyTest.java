@@ -52,7 +52,10 @@ class ClaimsPolicyTest {
                 Arguments.of(new UserClaims("n", "", "", List.of("system.user"), List.of("a", "")), "groups[1]", "blank"),
                 Arguments.of(new UserClaims("n", "", "", List.of("system.user"), List.of("a", "b", "a")), "groups[2]", "listed twice"),
                 Arguments.of(new UserClaims("n", "", "", List.of("system.user"), List.of(longText)), "groups[0]", "at most 256"),
-                Arguments.of(new UserClaims("n", "", "", List.of("system.user"), tooMany), "groups", "at most 32"));
+                Arguments.of(new UserClaims("n", "", "", List.of("system.user"), tooMany), "groups", "at most 32"),
+                Arguments.of(new UserClaims("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "", "", List.of("system.user"), null), "name", "looks like a token"),
+                Arguments.of(new UserClaims("n", "", "see eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.", List.of("system.user"), null), "sub", "looks like a token"),
+                Arguments.of(new UserClaims("n", "", "", List.of("system.user"), List.of("eyJhbGciOiJIUzI1NiJ9.e30.x")), "groups[0]", "looks like a token"));
     }
 
     @ParameterizedTest
