@@ -1,6 +1,6 @@
 package io.pxtoken.api;
 
-import static io.pxtoken.api.VerifyResourceTest.expect;
+import static io.pxtoken.api.VerifyResourceTest.validExactlyBetween;
 import static io.pxtoken.token.KnownAnswers.*;
 
 import java.util.HashMap;
@@ -42,13 +42,6 @@ class KnownAnswerV1Test {
 
     @Test
     void isValidFromIatUntilExp() {
-        clock.pin(V1_IAT);
-        expect(V1, true, null);
-        clock.pin(V1_EXP - 1);
-        expect(V1, true, null);
-        clock.pin(V1_EXP);
-        expect(V1, false, "Token is expired");
-        clock.pin(V1_IAT - 1);
-        expect(V1, false, "Token used before issued");
+        validExactlyBetween(clock, V1, V1_IAT, V1_EXP);
     }
 }

@@ -33,13 +33,8 @@ import io.restassured.response.Response;
 class TokenResourceTest {
 
     /** The setup guide's admin.yaml with its placeholders filled in, exactly as pxctl reads it. */
-    static final String ADMIN_YAML = """
-            name: Storage Administrator
-            email: admin@example.com
-            sub: admin@example.com
-            roles: ["system.admin"]
-            groups: ["*"]
-            """;
+    static final String ADMIN_YAML = TokenResource.ADMIN_YAML;
+
 
     /** RestAssured cannot encode a String for YAML content types; bytes go as they are. */
     static byte[] bytes(String body) {

@@ -36,6 +36,20 @@ class VerifyResourceTest {
                 .body("reason", reason == null ? nullValue() : equalTo(reason));
     }
 
+    /** A known-answer token is valid from its iat until just before its exp, and nowhere else. */
+    static void validExactlyBetween(TestClock clock, String token, long iat, long exp) {
+        clock.pin(iat);
+        expect(token, true, null);
+        clock.pin(exp - 1);
+        expect(token, true, null);
+        clock.pin(exp);
+        expect(token, false, "Token is expired");
+        clock.pin(iat - 1);
+        expect(token, false, "Token used before issued");
+        clock.release();
+        expect(token, false, "Token is expired");
+    }
+
     private static Map<String, Object> mint() {
         return given().contentType("application/json").body("{\"name\":\"n\",\"roles\":[\"system.user\"]}")
                 .queryParam("duration", "1h").post("/v1/tokens").then().statusCode(200).extract().as(Map.class);
