@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecretWriter;
 import io.pxtoken.kube.WrittenSecret;
+import io.pxtoken.token.CheckedRequest;
 import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenIssuer;
@@ -40,15 +41,14 @@ public class GuardedIssuer {
      * @param target the Secret to write, or null
      */
     public Minted mint(UserClaims requested, TokenDuration duration, SecretTarget target) {
-        UserClaims claims = requested.withDerivedSubject();
         // only checked claims reach the audit trail: a refused field may hold anything, a pasted token included
-        TokenDuration lifetime = issuer.check(claims, duration);
-        audit.requested(claims, lifetime.text(), target);
-        policy.mayMint(audit.caller(), claims, target);
+        CheckedRequest checked = issuer.check(requested, duration);
+        audit.requested(checked.claims(), checked.lifetime().text(), target);
+        policy.mayMint(audit.caller(), checked.claims(), target);
         if (target != null) {
             secrets.check(target);
         }
-        IssuedToken token = issuer.issue(claims, lifetime);
+        IssuedToken token = issuer.issue(checked);
         audit.issued(token);
         WrittenSecret written = target == null ? null : secrets.write(target, token);
         return new Minted(token, written);

@@ -94,10 +94,12 @@ public class TokenIssuer {
     /**
      * Checks a request without signing anything.
      *
-     * @return the lifetime the token would get
+     * @param requested the claims; {@code sub} is derived when empty
+     * @param duration the lifetime asked for, or {@code null} for the default
+     * @return what {@link #issue(CheckedRequest)} may sign
      * @throws InvalidClaimsException when the claims or the duration break a rule
      */
-    public TokenDuration check(UserClaims requested, TokenDuration duration) {
+    public CheckedRequest check(UserClaims requested, TokenDuration duration) {
         policy.check(requested);
         TokenDuration lifetime = duration == null ? defaultDuration : duration;
         if (lifetime.seconds() > maxDuration.seconds()) {
@@ -111,7 +113,7 @@ public class TokenIssuer {
                         + limit + " for role " + role + " (pxtoken.roles.max-duration)");
             }
         }
-        return lifetime;
+        return new CheckedRequest(requested.withDerivedSubject(), lifetime);
     }
 
     /** Role names with dots are quoted in property keys: {@code max-duration."system.admin"}. */
@@ -128,9 +130,18 @@ public class TokenIssuer {
      * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
      */
     public IssuedToken issue(UserClaims requested, TokenDuration duration) {
-        TokenDuration lifetime = check(requested, duration);
+        return issue(check(requested, duration));
+    }
+
+    /**
+     * Signs a checked request.
+     *
+     * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
+     */
+    public IssuedToken issue(CheckedRequest request) {
         SharedSecret key = keys.get();
-        UserClaims claims = requested.withDerivedSubject();
+        UserClaims claims = request.claims();
+        TokenDuration lifetime = request.lifetime();
         long now = clock.instant().getEpochSecond();
         long iat = now - skewSeconds;
         long exp = now + lifetime.seconds();
