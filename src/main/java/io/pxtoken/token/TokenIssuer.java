@@ -151,7 +151,8 @@ public class TokenIssuer {
         String token = sign(claims, iat, exp, jti, key);
         metrics.signed(System.nanoTime() - started, claims.roles());
 
-        LOG.infof("Issued token jti=%s sub=%s roles=%s exp=%d key=%s", jti, claims.sub(), claims.roles(), exp,
+        // the audit trail (io.pxtoken.audit) records every minted token at INFO; this line is for debugging
+        LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d key=%s", jti, claims.sub(), claims.roles(), exp,
                 key.fingerprint());
         return new IssuedToken(token, issuer, claims, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), jti,
                 key.fingerprint());

@@ -1,6 +1,8 @@
 package io.pxtoken.token;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +21,8 @@ public class TokenMetrics {
 
     private final MeterRegistry registry;
     private final Timer signing;
+    /** Counters by name and tag value, built once: a registry lookup per request is avoidable work. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public TokenMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,20 +32,23 @@ public class TokenMetrics {
     void signed(long nanos, List<String> roles) {
         signing.record(nanos, TimeUnit.NANOSECONDS);
         for (String role : roles) {
-            Counter.builder("pxtoken.tokens.issued").description("Tokens issued, by role")
-                    .tag("role", role).register(registry).increment();
+            counter("pxtoken.tokens.issued", "Tokens issued, by role", "role", role).increment();
         }
     }
 
     /** A request refused; {@code reason} is a short problem code such as {@code invalid-request}. */
     public void rejected(String reason) {
-        Counter.builder("pxtoken.rejections").description("Requests refused, by reason")
-                .tag("reason", reason).register(registry).increment();
+        counter("pxtoken.rejections", "Requests refused, by reason", "reason", reason).increment();
     }
 
     /** A verification result: {@code valid}, or the kind of rejection. */
     public void verified(String result) {
-        Counter.builder("pxtoken.verifications").description("Tokens checked by POST /v1/tokens/verify, by result")
-                .tag("result", result).register(registry).increment();
+        counter("pxtoken.verifications", "Tokens checked by POST /v1/tokens/verify, by result", "result", result).increment();
+    }
+
+    /** Tag values are bounded: allowed roles, problem codes and verification results. */
+    private Counter counter(String name, String description, String tag, String value) {
+        return counters.computeIfAbsent(name + '\0' + value,
+                k -> Counter.builder(name).description(description).tag(tag, value).register(registry));
     }
 }
