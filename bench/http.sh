@@ -9,7 +9,7 @@
 #   THREADS=2        wrk threads
 #   ROUNDS=3         measured rounds; each round runs both endpoints (order flips every round)
 #   WARMUP=30        seconds of discarded warm-up per endpoint before the first round (with 10 s, the first
-#                    mint round ran 26-36% below the second one in our runs on 2 CPUs: the JIT was not done)
+#                    mint round ran 26-36% below the second one in our runs on 2 CPUs, most likely still JIT-compiling)
 #   PORT=            loopback port for the app (default: a free one picked at random)
 #   JAVA_OPTS=       extra JVM/system-property options for the app (e.g. "-Xmx256m")
 #   WRK_CPUS=, APP_CPUS=   optional taskset CPU lists to pin wrk and the app (e.g. WRK_CPUS=1 APP_CPUS=0)
