@@ -6,10 +6,11 @@
 #   bash bench/footprint.sh
 #
 # Per run it prints: start-to-ready time (launch until /q/health/ready answers 200), resident memory at rest
-# (VmRSS 5 s after ready), and the peak resident memory (VmHWM) after a wrk load on POST /v1/tokens; then the
-# medians over the runs.
+# (VmRSS 5 s after ready), the peak resident memory (VmHWM) after WARMUP s and then DURATION s of wrk load on
+# POST /v1/tokens, and the requests/s of the second (warm) load; then the medians over the runs.
 #
-# Environment (optional): RUNS=5  LIMIT=256m  DURATION=15  CONNECTIONS=32  THREADS=2  JAVA_OPTS_EXTRA=  JAVA_OPTS_OVERRIDE=
+# Environment (optional): RUNS=5  LIMIT=256m  WARMUP=20  DURATION=15  CONNECTIONS=32  THREADS=2  JAVA_OPTS_EXTRA=
+#   JAVA_OPTS_OVERRIDE=
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and timeout(1).
 set -euo pipefail
 
@@ -18,6 +19,7 @@ cd "$ROOT"
 RUNS="${RUNS:-5}"
 LIMIT="${LIMIT:-256m}"
 DURATION="${DURATION:-15}"
+WARMUP="${WARMUP:-20}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
 
@@ -72,7 +74,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$APP_PID/status"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-printf '%-4s %10s %12s %12s %10s\n' run ready_ms rss_rest_MiB rss_peak_MiB mint_rps
+printf '%-6s %10s %12s %12s %10s\n' run ready_ms rss_rest_MiB rss_peak_MiB mint_rps
 : > "$WORK/results"
 for run in $(seq 1 "$RUNS"); do
     port=$(free_port)
@@ -89,16 +91,18 @@ for run in $(seq 1 "$RUNS"); do
     curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" || { log "not ready; see $WORK/app-$run.log"; cat "$WORK/app-$run.log"; exit 1; }
     sleep 5
     rest=$(kb VmRSS)
+    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/mint.lua" \
+        "http://127.0.0.1:$port/v1/tokens" > /dev/null
     rps=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/mint.lua" \
         "http://127.0.0.1:$port/v1/tokens" | sed -n 's/^RESULT rps=\([0-9.]*\) non2xx=\([0-9]*\)$/\1 \2/p')
     set -- $rps
     [[ "${2:-1}" == "0" ]] || { log "non-2xx responses under load: ${2:-?}"; exit 1; }
     peak=$(kb VmHWM)
     kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
-    printf '%-4s %10d %12.1f %12.1f %10.0f\n' "$run" "$ready_ms" "$(awk -v k="$rest" 'BEGIN {print k/1024}')" "$(awk -v k="$peak" 'BEGIN {print k/1024}')" "$1"
+    printf '%-6s %10d %12.1f %12.1f %10.0f\n' "$run" "$ready_ms" "$(awk -v k="$rest" 'BEGIN {print k/1024}')" "$(awk -v k="$peak" 'BEGIN {print k/1024}')" "$1"
     echo "$ready_ms $rest $peak $1" >> "$WORK/results"
 done
-printf '%-4s %10s %12.1f %12.1f %10.0f\n' median "$(cut -d' ' -f1 "$WORK/results" | median)" \
+printf '%-6s %10s %12.1f %12.1f %10.0f\n' median "$(cut -d' ' -f1 "$WORK/results" | median)" \
     "$(cut -d' ' -f2 "$WORK/results" | median | awk '{print $1/1024}')" \
     "$(cut -d' ' -f3 "$WORK/results" | median | awk '{print $1/1024}')" \
     "$(cut -d' ' -f4 "$WORK/results" | median)"
