@@ -52,15 +52,16 @@ public class CallerAuthenticator {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new AuthenticationException("The bearer token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
-        Optional<String> iss = TokenVerifier.unverifiedIssuer(token);
-        if (iss.isPresent() && iss.get().equals(issuer)) {
+        // read once, unverified: only to route the token and to bound how long its review is cached
+        Map<String, Object> claims = TokenVerifier.unverifiedClaims(token);
+        if (claims != null && issuer.equals(claims.get(TokenIssuer.ISS))) {
             return portworx(token);
         }
         if (!reviews.clusterConfigured()) {
             throw new AuthenticationException("The bearer token is not a Portworx token of issuer " + issuer
                     + ", and no Kubernetes cluster is configured to review it");
         }
-        Instant expires = expiry(token);
+        Instant expires = expiry(claims);
         Optional<KubernetesUser> user = reviewed.get(hash(token), expires, () -> reviews.review(token, audiences));
         KubernetesUser u = user.orElseThrow(() -> new AuthenticationException(
                 "Kubernetes did not accept the bearer token (TokenReview): it is expired, revoked, for another audience, or not a token"));
@@ -77,9 +78,8 @@ public class CallerAuthenticator {
         return new Caller(Caller.Kind.PORTWORX, (String) v.claims().get(TokenIssuer.SUB), roleList, null, v.expiresAt());
     }
 
-    /** A JWT's exp, read unverified, to bound how long its review is cached; null when it has none. */
-    private Instant expiry(String token) {
-        Map<String, Object> claims = TokenVerifier.unverifiedClaims(token);
+    /** A JWT's exp, to bound how long its review is cached; null when it has none. */
+    private static Instant expiry(Map<String, Object> claims) {
         return claims != null && claims.get(TokenIssuer.EXP) instanceof Number n && n.longValue() > 0
                 ? Instant.ofEpochSecond(n.longValue())
                 : null;

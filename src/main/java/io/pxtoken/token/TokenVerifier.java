@@ -63,18 +63,6 @@ public class TokenVerifier {
         this.clock = clock;
     }
 
-    /**
-     * The {@code iss} claim of a token, read without checking anything: only to decide how to check it.
-     *
-     * @return empty when the token has no readable issuer
-     */
-    public static java.util.Optional<String> unverifiedIssuer(String token) {
-        Map<String, Object> claims = unverifiedClaims(token);
-        return claims != null && claims.get(TokenIssuer.ISS) instanceof String iss
-                ? java.util.Optional.of(iss)
-                : java.util.Optional.empty();
-    }
-
     /** The payload of a JWT, read without checking anything; null when it is not one. */
     public static Map<String, Object> unverifiedClaims(String token) {
         String[] parts = token.split("\\.", -1);
