@@ -105,10 +105,6 @@ public class TokenSecretWriter {
         return Files.isRegularFile(home.resolve(".kube").resolve("config"));
     }
 
-    public List<String> namespaces() {
-        return namespaces;
-    }
-
     /** Whether a Kubernetes cluster is configured at all. */
     public boolean clusterConfigured() {
         return clusterConfigured;
