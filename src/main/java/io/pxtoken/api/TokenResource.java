@@ -21,15 +21,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.pxtoken.auth.GuardedIssuer;
+import io.pxtoken.auth.Caller;
+import io.pxtoken.ops.MintOperation;
+import io.pxtoken.ops.VerifyOperation;
 import io.pxtoken.token.InvalidClaimsException;
-import io.pxtoken.token.TokenMetrics;
-import io.pxtoken.token.TokenVerifier;
-import io.pxtoken.token.Verification;
 import io.pxtoken.token.Violation;
+import io.quarkus.security.identity.SecurityIdentity;
 
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-        description = "A Portworx token with role system.admin (from this service), or a Kubernetes token (kubectl create token <serviceaccount>) whose RBAC grants mint on roles/groups/subjects.pxtoken.io")
+        description = "A Kubernetes token (kubectl create token SERVICEACCOUNT) whose RBAC grants mint on roles/groups/subjects.pxtoken.io, and its own rights on secrets for Secret operations. Portworx tokens of this issuer only when pxtoken.auth.portworx.enabled=true (mint and verify only).")
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
         content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -57,14 +57,14 @@ public class TokenResource {
             {"name": "Storage Administrator", "email": "admin@example.com", "sub": "admin@example.com",
              "roles": ["system.admin"], "groups": ["*"], "duration": "1y"}""";
 
-    private final GuardedIssuer guarded;
-    private final TokenVerifier verifier;
-    private final TokenMetrics metrics;
+    private final MintOperation minting;
+    private final VerifyOperation verifying;
+    private final SecurityIdentity identity;
 
-    public TokenResource(GuardedIssuer guarded, TokenVerifier verifier, TokenMetrics metrics) {
-        this.guarded = guarded;
-        this.verifier = verifier;
-        this.metrics = metrics;
+    public TokenResource(MintOperation minting, VerifyOperation verifying, SecurityIdentity identity) {
+        this.minting = minting;
+        this.verifying = verifying;
+        this.identity = identity;
     }
 
     @POST
@@ -106,7 +106,7 @@ public class TokenResource {
     public MintResponse mint(MintRequest request,
             @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration) {
         MintRequest body = RequestBodies.required(request);
-        GuardedIssuer.Minted minted = guarded.mint(body.claims(), body.lifetime(duration), body.secretTarget());
+        MintOperation.Minted minted = minting.mint(Caller.of(identity), body.claims(), body.lifetime(duration), body.secretTarget());
         return MintResponse.of(minted.token(), minted.secret(), body.wantsToken());
     }
 
@@ -153,8 +153,6 @@ public class TokenResource {
     }
 
     private VerifyResponse check(String token) {
-        Verification v = verifier.verify(RequestBodies.token(token));
-        metrics.verified(v.result());
-        return VerifyResponse.of(v);
+        return VerifyResponse.of(verifying.verify(Caller.of(identity), RequestBodies.token(token)));
     }
 }

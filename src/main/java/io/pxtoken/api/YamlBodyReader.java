@@ -33,7 +33,7 @@ public class YamlBodyReader implements MessageBodyReader<Object> {
         LoaderOptions limits = new LoaderOptions();
         limits.setMaxAliasesForCollections(10);
         limits.setNestingDepthLimit(16);
-        limits.setCodePointLimit(BodySizeLimit.MAX_BYTES);
+        limits.setCodePointLimit(RequestChecks.MAX_BYTES);
         limits.setAllowDuplicateKeys(false);
         this.yaml = YAMLMapper.builder(YAMLFactory.builder().loaderOptions(limits).build())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
