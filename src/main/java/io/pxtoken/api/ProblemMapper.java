@@ -101,10 +101,13 @@ public class ProblemMapper {
             case "kubernetes-unreachable" -> "Kubernetes API unreachable";
             default -> known == null ? "Kubernetes API failed" : known.getReasonPhrase();
         };
+        String detail = e.getMessage();
         if (e.outcomeUnknown()) {
             audit.delivered("unknown");
+        } else if (uri != null && uri.getPath().equals("/v1/tokens")) {
+            detail += "; no token was issued";
         }
-        return respond(problem(e.status(), e.code(), title, e.getMessage(), uri, null));
+        return respond(problem(e.status(), e.code(), title, detail, uri, null));
     }
 
     @ServerExceptionMapper

@@ -38,7 +38,12 @@ public class RequestChecks {
                 ctx.fail(400, new InvalidContentTypeException());
                 return;
             }
-            body.handle(ctx);
+            if (length == null && ctx.request().headers().contains("Transfer-Encoding", "chunked", true)) {
+                // a body of unknown length: read it here, up to the limit, so that too much is a 413 problem
+                body.handle(ctx);
+            } else {
+                ctx.next();
+            }
         });
     }
 

@@ -41,6 +41,8 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
 
     private static final Logger LOG = Logger.getLogger(BearerMechanism.class);
     private static final String BEARER = "bearer ";
+    /** Why authentication failed, kept on the request for the challenge that answers it. */
+    private static final String FAILURE = BearerMechanism.class.getName() + ".failure";
     private static final String NO_CREDENTIAL = "Send Authorization: Bearer <token>, a Kubernetes token "
             + "(kubectl create token <serviceaccount>)";
     private static final SecurityIdentity OPEN = QuarkusSecurityIdentity.builder()
@@ -86,9 +88,10 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
         try {
             request = request(header, context);
         } catch (AuthenticationFailedException e) {
+            context.put(FAILURE, e);
             return Uni.createFrom().failure(e);
         }
-        return providers.authenticate(request).invoke(this::limit);
+        return providers.authenticate(request).invoke(this::limit).onFailure().invoke(t -> context.put(FAILURE, t));
     }
 
     private AuthenticationRequest request(String header, RoutingContext context) {
@@ -141,7 +144,8 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
     /** The challenge goes the way of every other failure, so its body is a problem like theirs. */
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
-        context.fail(new AuthenticationFailedException(NO_CREDENTIAL));
+        Throwable why = context.get(FAILURE);
+        context.fail(why != null ? why : new AuthenticationFailedException(NO_CREDENTIAL));
         return Uni.createFrom().item(Boolean.TRUE);
     }
 

@@ -107,6 +107,11 @@ public class KubernetesIdentityProvider implements IdentityProvider<BearerToken.
         pool.shutdownNow();
     }
 
+    /** TokenReviews waiting on the API server now. */
+    public int reviewsInFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
     @Override
     public Class<BearerToken.Kubernetes> getRequestType() {
         return BearerToken.Kubernetes.class;

@@ -75,14 +75,14 @@ public class MintOperation {
             try {
                 if (existing.isEmpty()) {
                     Secret created = secrets.create(ManagedSecrets.fresh(target, token));
-                    LOG.debugf("Created Secret %s key %s with token jti=%s", target, target.key(), token.jti());
+                    LOG.infof("Created Secret %s key %s with token jti=%s", target, target.key(), token.jti());
                     return new WrittenSecret(target, "created", created.getMetadata().getResourceVersion());
                 }
                 if (!ManagedSecrets.managed(existing.get())) {
                     throw new SecretNotManagedException(target);
                 }
                 Secret updated = secrets.update(ManagedSecrets.merged(existing.get(), target, token));
-                LOG.debugf("Updated Secret %s key %s with token jti=%s", target, target.key(), token.jti());
+                LOG.infof("Updated Secret %s key %s with token jti=%s", target, target.key(), token.jti());
                 return new WrittenSecret(target, "updated", updated.getMetadata().getResourceVersion());
             } catch (KubernetesConflictException e) {
                 Conflicts.backOff(attempt, target);
