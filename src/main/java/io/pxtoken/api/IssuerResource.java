@@ -12,9 +12,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.pxtoken.auth.Caller;
 import io.pxtoken.keys.KeyStatus;
-import io.pxtoken.keys.SharedSecretStore;
-import io.pxtoken.token.TokenIssuer;
+import io.pxtoken.ops.IssuerOperation;
+import io.quarkus.security.identity.SecurityIdentity;
 
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
@@ -25,12 +26,12 @@ import io.pxtoken.token.TokenIssuer;
 @Tag(name = "issuer", description = "What this service signs with")
 public class IssuerResource {
 
-    private final TokenIssuer issuer;
-    private final SharedSecretStore keys;
+    private final IssuerOperation issuer;
+    private final SecurityIdentity identity;
 
-    public IssuerResource(TokenIssuer issuer, SharedSecretStore keys) {
+    public IssuerResource(IssuerOperation issuer, SecurityIdentity identity) {
         this.issuer = issuer;
-        this.keys = keys;
+        this.identity = identity;
     }
 
     @GET
@@ -39,8 +40,9 @@ public class IssuerResource {
             description = "Compare keyFingerprint with `printf %s \"$SECRET\" | sha256sum | cut -c1-16` to check that "
                     + "this service and Portworx share a secret. The secret itself is never shown.")
     public IssuerResponse get() {
-        KeyStatus key = keys.status();
-        return new IssuerResponse(issuer.issuer(), "HS256", key.fingerprint(), key.loadedAt(), key.problem(),
-                issuer.defaultDuration().text(), issuer.maxDuration().text(), issuer.allowedRoles());
+        IssuerOperation.IssuerInfo i = issuer.describe(Caller.of(identity));
+        KeyStatus key = i.key();
+        return new IssuerResponse(i.issuer(), i.algorithm(), key.fingerprint(), key.loadedAt(), key.problem(),
+                i.defaultDuration(), i.maxDuration(), i.allowedRoles());
     }
 }

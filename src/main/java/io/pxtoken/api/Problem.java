@@ -23,6 +23,11 @@ public record Problem(
 
     static final String TYPE_PREFIX = "urn:pxtoken:problem:";
 
+    /** The same problem about another request path. */
+    Problem at(String path) {
+        return new Problem(type, title, status, detail, path, errors, missing);
+    }
+
     /** The short code at the end of {@link #type()}, used as a metric tag. */
     String code() {
         return type.substring(TYPE_PREFIX.length());

@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.pxtoken.auth.AccessDeniedException;
 import io.pxtoken.auth.AuditRecord;
-import io.pxtoken.auth.AuthenticationException;
 import io.pxtoken.auth.RateLimitedException;
 import io.pxtoken.keys.KeyUnavailableException;
+import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.KubernetesUnavailableException;
 import io.pxtoken.kube.SecretNotFoundException;
 import io.pxtoken.kube.SecretNotManagedException;
@@ -38,9 +38,6 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    /** RFC 6750: what a client without an acceptable bearer token is told to send. */
-    static final String CHALLENGE = "Bearer realm=\"px-token-service\"";
-
     private final TokenMetrics metrics;
     private final AuditRecord audit;
 
@@ -50,16 +47,15 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response unauthenticated(AuthenticationException e, UriInfo uri) {
-        return builder(problem(401, "unauthenticated", "Not authenticated", e.getMessage(), uri, null))
-                .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE + ", error=\"invalid_token\"").build();
-    }
-
-    @ServerExceptionMapper
     public Response denied(AccessDeniedException e, UriInfo uri) {
         audit.missing(e.missing());
         Problem p = problem(403, "forbidden", "Not allowed", e.getMessage(), uri, null);
         return respond(new Problem(p.type(), p.title(), p.status(), p.detail(), p.instance(), null, e.missing()));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(KubernetesConflictException e, UriInfo uri) {
+        return respond(problem(409, "secret-changed", "Secret changed", e.getMessage() + "; try again", uri, null));
     }
 
     @ServerExceptionMapper
@@ -105,7 +101,13 @@ public class ProblemMapper {
             case "kubernetes-unreachable" -> "Kubernetes API unreachable";
             default -> known == null ? "Kubernetes API failed" : known.getReasonPhrase();
         };
-        return respond(problem(e.status(), e.code(), title, e.getMessage() + "; no token was issued", uri, null));
+        String detail = e.getMessage();
+        if (e.outcomeUnknown()) {
+            audit.delivered("unknown");
+        } else if (uri != null && uri.getPath().equals("/v1/tokens")) {
+            detail += "; no token was issued";
+        }
+        return respond(problem(e.status(), e.code(), title, detail, uri, null));
     }
 
     @ServerExceptionMapper
@@ -173,6 +175,10 @@ public class ProblemMapper {
 
     static Problem problem(int status, String code, String title, String detail, UriInfo uri, List<Violation> errors) {
         return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, uri == null ? null : uri.getPath(), errors, null);
+    }
+
+    static Problem problem(int status, String code, String title, String detail, String path) {
+        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, path, null, null);
     }
 
     private Response respond(Problem p) {

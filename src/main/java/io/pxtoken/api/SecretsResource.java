@@ -20,13 +20,12 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import io.pxtoken.auth.AuditRecord;
-import io.pxtoken.auth.CallerPolicy;
-import io.pxtoken.keys.KeyStatus;
-import io.pxtoken.keys.SharedSecretStore;
+import io.pxtoken.auth.Caller;
 import io.pxtoken.kube.ManagedSecret;
-import io.pxtoken.kube.SecretTarget;
-import io.pxtoken.kube.TokenSecretWriter;
+import io.pxtoken.ops.DeleteSecretOperation;
+import io.pxtoken.ops.IssuerOperation;
+import io.pxtoken.ops.ListSecretsOperation;
+import io.quarkus.security.identity.SecurityIdentity;
 
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
@@ -38,16 +37,17 @@ import io.pxtoken.kube.TokenSecretWriter;
 @Produces(MediaType.APPLICATION_JSON)
 public class SecretsResource {
 
-    private final TokenSecretWriter secrets;
-    private final SharedSecretStore keys;
-    private final CallerPolicy policy;
-    private final AuditRecord audit;
+    private final ListSecretsOperation listing;
+    private final DeleteSecretOperation deleting;
+    private final IssuerOperation issuer;
+    private final SecurityIdentity identity;
 
-    public SecretsResource(TokenSecretWriter secrets, SharedSecretStore keys, CallerPolicy policy, AuditRecord audit) {
-        this.secrets = secrets;
-        this.keys = keys;
-        this.policy = policy;
-        this.audit = audit;
+    public SecretsResource(ListSecretsOperation listing, DeleteSecretOperation deleting, IssuerOperation issuer,
+            SecurityIdentity identity) {
+        this.listing = listing;
+        this.deleting = deleting;
+        this.issuer = issuer;
+        this.identity = identity;
     }
 
     /** One managed token Secret, from its metadata; the token is never read back. */
@@ -71,10 +71,9 @@ public class SecretsResource {
     @APIResponse(responseCode = "403", description = "Namespace not in pxtoken.secrets.namespaces",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public List<SecretInfo> list(@Parameter(description = "Only this namespace") @QueryParam("namespace") String namespace) {
-        audit.secret(namespace, null);
-        policy.mayList(audit.caller(), secrets.namespacesToList(namespace));
-        KeyStatus key = keys.status();
-        return secrets.list(namespace).stream().map(m -> SecretInfo.of(m, key.fingerprint())).toList();
+        List<ManagedSecret> found = listing.list(Caller.of(identity), namespace);
+        String current = issuer.currentFingerprint();
+        return found.stream().map(m -> SecretInfo.of(m, current)).toList();
     }
 
     @DELETE
@@ -87,9 +86,6 @@ public class SecretsResource {
     @APIResponse(responseCode = "409", description = "The Secret is not managed by this service; it was left alone",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public void delete(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        audit.secret(namespace, name);
-        SecretTarget target = secrets.deletable(namespace, name);
-        policy.mayDelete(audit.caller(), target.namespace(), target.name());
-        secrets.delete(target);
+        deleting.delete(Caller.of(identity), namespace, name);
     }
 }

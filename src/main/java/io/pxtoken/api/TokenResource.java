@@ -23,15 +23,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.pxtoken.auth.GuardedIssuer;
+import io.pxtoken.auth.Caller;
+import io.pxtoken.ops.MintOperation;
+import io.pxtoken.ops.VerifyOperation;
 import io.pxtoken.token.InvalidClaimsException;
-import io.pxtoken.token.TokenMetrics;
-import io.pxtoken.token.TokenVerifier;
-import io.pxtoken.token.Verification;
 import io.pxtoken.token.Violation;
+import io.quarkus.security.identity.SecurityIdentity;
 
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-        description = "A Portworx token with role system.admin (from this service), or a Kubernetes token (kubectl create token <serviceaccount>) whose RBAC grants mint on roles/groups/subjects.pxtoken.io")
+        description = "A Kubernetes token (kubectl create token SERVICEACCOUNT) whose RBAC grants mint on roles/groups/subjects.pxtoken.io, and its own rights on secrets for Secret operations. Portworx tokens of this issuer only when pxtoken.auth.portworx.enabled=true (mint and verify only).")
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
         content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -59,14 +59,14 @@ public class TokenResource {
             {"name": "Storage Administrator", "email": "admin@example.com", "sub": "admin@example.com",
              "roles": ["system.admin"], "groups": ["*"], "duration": "1y"}""";
 
-    private final GuardedIssuer guarded;
-    private final TokenVerifier verifier;
-    private final TokenMetrics metrics;
+    private final MintOperation minting;
+    private final VerifyOperation verifying;
+    private final SecurityIdentity identity;
 
-    public TokenResource(GuardedIssuer guarded, TokenVerifier verifier, TokenMetrics metrics) {
-        this.guarded = guarded;
-        this.verifier = verifier;
-        this.metrics = metrics;
+    public TokenResource(MintOperation minting, VerifyOperation verifying, SecurityIdentity identity) {
+        this.minting = minting;
+        this.verifying = verifying;
+        this.identity = identity;
     }
 
     @POST
@@ -110,7 +110,8 @@ public class TokenResource {
             @Context UriInfo uri) {
         MintRequest body = RequestBodies.required(request);
         // an empty ?duration= is refused as pxctl refuses it, not read as absent
-        GuardedIssuer.Minted minted = guarded.mint(body.claims(), body.lifetime(RequestBodies.query(uri, "duration")), body.secretTarget());
+        MintOperation.Minted minted = minting.mint(Caller.of(identity), body.claims(),
+                body.lifetime(RequestBodies.query(uri, "duration")), body.secretTarget());
         return MintResponse.of(minted.token(), minted.secret(), body.wantsToken());
     }
 
@@ -157,8 +158,6 @@ public class TokenResource {
     }
 
     private VerifyResponse check(String token) {
-        Verification v = verifier.verify(RequestBodies.token(token));
-        metrics.verified(v.result());
-        return VerifyResponse.of(v);
+        return VerifyResponse.of(verifying.verify(Caller.of(identity), RequestBodies.token(token)));
     }
 }

@@ -84,7 +84,7 @@ public class YamlBodyReader implements MessageBodyReader<Object> {
         limits.setMaxAliasesForCollections(1_000);
         limits.setAllowRecursiveKeys(false);
         limits.setNestingDepthLimit(MAX_DEPTH);
-        limits.setCodePointLimit(BodySizeLimit.MAX_BYTES);
+        limits.setCodePointLimit(RequestChecks.MAX_BYTES);
         limits.setAllowDuplicateKeys(true);
         this.mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -27,13 +27,14 @@ public class Audit {
     }
 
     /**
+     * @param caller who called, or null when the request was not authenticated
      * @param status the HTTP status answered
      */
-    public void write(AuditRecord r, String method, String path, int status) {
+    public void write(AuditRecord r, Caller caller, String method, String path, int status) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", clock.instant().toString());
-        line.put("caller", r.caller == null ? null : r.caller.name());
-        line.put("authKind", r.caller == null ? null : r.caller.kind().label());
+        line.put("caller", caller == null ? null : caller.name());
+        line.put("authKind", caller == null ? null : caller.kind().label());
         line.put("action", r.action != null ? r.action : method + " " + path);
         line.put("sub", r.sub);
         line.put("roles", r.roles);
@@ -45,6 +46,9 @@ public class Audit {
         line.put("problem", r.problem);
         line.put("missing", r.missing);
         line.put("jti", r.jti);
+        if (r.delivered != null) {
+            line.put("delivered", r.delivered);
+        }
         line.put("keyFingerprint", r.keyFingerprint);
         try {
             LOG.info(JSON.writeValueAsString(line));

@@ -2,21 +2,18 @@ package io.pxtoken.auth;
 
 import java.util.List;
 
-import jakarta.enterprise.context.RequestScoped;
-
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.UserClaims;
 
 /**
  * What one request asked and what was decided, filled in as the request goes and written once as a JSON line on
- * logger {@code io.pxtoken.audit}. Holds no token and no secret: an issued token is recorded by its jti and key
- * fingerprint only.
+ * logger {@code io.pxtoken.audit} when the answer is sent. Holds no token and no secret: an issued token is recorded
+ * by its jti and key fingerprint only. Who called is not kept here: the audit line takes it from the request's
+ * security identity.
  */
-@RequestScoped
 public class AuditRecord {
 
-    Caller caller;
     String action;
     String sub;
     List<String> roles;
@@ -27,22 +24,7 @@ public class AuditRecord {
     String keyFingerprint;
     List<String> missing;
     String problem;
-
-    /**
-     * The record itself rather than its proxy: the response filter may run where the request context is no longer
-     * active, so it keeps this instance as a request property.
-     */
-    public AuditRecord instance() {
-        return this;
-    }
-
-    public void caller(Caller caller) {
-        this.caller = caller;
-    }
-
-    public Caller caller() {
-        return caller;
-    }
+    String delivered;
 
     public void action(String action) {
         this.action = action;
@@ -71,5 +53,10 @@ public class AuditRecord {
 
     public void problem(String code) {
         this.problem = code;
+    }
+
+    /** {@code unknown} when a Secret write was sent and its answer never came. */
+    public void delivered(String delivered) {
+        this.delivered = delivered;
     }
 }

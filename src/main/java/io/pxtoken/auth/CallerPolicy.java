@@ -17,7 +17,9 @@ import io.pxtoken.token.UserClaims;
  * What a caller may do.
  * <ul>
  * <li>Any authenticated caller may verify tokens and read the issuer; nothing here is asked for that.</li>
- * <li>Portworx tokens: {@code system.admin} may do everything else; other roles nothing else.</li>
+ * <li>Portworx tokens (only when {@code pxtoken.auth.portworx.enabled}): {@code system.admin} may mint tokens, never
+ * touch Secrets; other roles nothing else. Secret operations always need a Kubernetes identity with its own
+ * {@code secrets} rights, so a token this service minted can never stand in for RBAC.</li>
  * <li>Kubernetes callers are asked of Kubernetes RBAC: minting needs verb {@code mint} in group {@code pxtoken.io} on
  * {@code roles}, {@code groups} and {@code subjects} named as requested; Secrets need the caller's own right to
  * {@code create}/{@code update}, {@code list} or {@code delete} them there, so the service never writes where its
@@ -74,6 +76,12 @@ public class CallerPolicy {
             case NONE -> {
             }
             case PORTWORX -> {
+                List<String> secretRights = needed.stream().filter(c -> c.resource().equals("secrets")).map(AccessCheck::canI).toList();
+                if (!secretRights.isEmpty()) {
+                    throw new AccessDeniedException("A Portworx token may not " + what + ": Secrets are written, listed and "
+                            + "deleted only for a Kubernetes caller with its own rights (" + String.join(", ", secretRights)
+                            + "); call with a Kubernetes token (kubectl create token <serviceaccount>)", secretRights);
+                }
                 if (!caller.roles().contains(ADMIN_ROLE)) {
                     throw new AccessDeniedException("Only a Portworx token with role " + ADMIN_ROLE + " may " + what
                             + "; this token's roles are " + caller.roles(), List.of("role " + ADMIN_ROLE + " in the Portworx token"));

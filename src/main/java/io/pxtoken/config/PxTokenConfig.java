@@ -110,18 +110,45 @@ public interface PxTokenConfig {
         /** Kubernetes callers. */
         KubernetesCallers kubernetes();
 
+        /** Portworx tokens as callers. */
+        PortworxCallers portworx();
+
         /** How long TokenReview and SubjectAccessReview answers are reused; never past the token's own expiry. */
         @WithDefault("10s")
         Duration cacheTtl();
+
+        /** How long a token Kubernetes rejected is answered 401 without asking again (kept by hash, never the token). */
+        @WithDefault("10s")
+        Duration negativeCacheTtl();
+    }
+
+    interface PortworxCallers {
+        /**
+         * Accept Portworx tokens of this issuer as callers. Off by default: a cluster's callers are its service
+         * accounts. When on (clusters reached from outside), a Portworx {@code system.admin} token may mint and
+         * verify, never touch Secrets; anyone able to mint {@code system.admin} then holds the keys to Portworx.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     interface KubernetesCallers {
         /** Audiences a Kubernetes token must carry (TokenReview {@code spec.audiences}); unset: the API server's own. */
         Optional<List<String>> audiences();
+
+        /**
+         * TokenReviews in flight at once. Beyond it, a request that needs a review is answered 503 with Retry-After
+         * at once; requests of callers already reviewed are not held up.
+         */
+        @WithDefault("8")
+        int maxReviewsInFlight();
     }
 
     interface RateLimit {
-        /** Limit requests per caller identity; excess requests get 429 with Retry-After. */
+        /**
+         * Limit requests per caller identity (Kubernetes uid; for a Portworx token its issuer, sub and roles);
+         * excess requests get 429 with Retry-After.
+         */
         @WithDefault("true")
         boolean enabled();
 
@@ -132,6 +159,35 @@ public interface PxTokenConfig {
         /** Requests a caller may make at once before the rate applies. */
         @WithDefault("40")
         int burst();
+
+        /** Requests per client address that need a TokenReview (callers not yet reviewed), checked before the review. */
+        PerAddress perAddress();
+    }
+
+    interface PerAddress {
+        /** Limit requests that need a TokenReview per client address; excess requests get 429 with Retry-After. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Sustained requests per second per address. */
+        @WithDefault("10")
+        double rate();
+
+        /** Requests an address may make at once before the rate applies. */
+        @WithDefault("20")
+        int burst();
+    }
+
+    /** HTTP connections. */
+    Http http();
+
+    interface Http {
+        /**
+         * A connection that sends nothing for this long is closed, so a half-sent request does not hold it
+         * (sets {@code quarkus.http.idle-timeout}).
+         */
+        @WithDefault("30s")
+        Duration readTimeout();
     }
 
     interface Secrets {

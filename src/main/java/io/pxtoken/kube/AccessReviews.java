@@ -4,14 +4,12 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
@@ -21,16 +19,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 @ApplicationScoped
 public class AccessReviews {
 
-    private final Instance<KubernetesClient> clients;
-    private final TokenSecretWriter cluster;
+    private final KubernetesCluster cluster;
 
-    public AccessReviews(Instance<KubernetesClient> clients, TokenSecretWriter cluster) {
-        this.clients = clients;
+    public AccessReviews(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 
     public boolean clusterConfigured() {
-        return cluster.clusterConfigured();
+        return cluster.configured();
     }
 
     /**
@@ -42,7 +38,7 @@ public class AccessReviews {
                 .withAudiences(audiences.isEmpty() ? null : audiences).endSpec().build();
         TokenReviewStatus status;
         try {
-            status = clients.get().authentication().v1().tokenReviews().create(review).getStatus();
+            status = cluster.client().authentication().v1().tokenReviews().create(review).getStatus();
         } catch (KubernetesClientException e) {
             throw unavailable(e, "TokenReviews");
         }
@@ -68,7 +64,7 @@ public class AccessReviews {
                 .withName(check.name()).withNamespace(check.namespace())
                 .endResourceAttributes().endSpec().build();
         try {
-            var status = clients.get().authorization().v1().subjectAccessReview().create(sar).getStatus();
+            var status = cluster.client().authorization().v1().subjectAccessReview().create(sar).getStatus();
             return status != null && Boolean.TRUE.equals(status.getAllowed()) && !Boolean.TRUE.equals(status.getDenied());
         } catch (KubernetesClientException e) {
             throw unavailable(e, "SubjectAccessReviews");
@@ -81,7 +77,7 @@ public class AccessReviews {
             return new KubernetesUnavailableException(503, "auth-unavailable", "The service account may not create " + kind
                     + ": bind it to the ClusterRole system:auth-delegator (k8s/auth-delegator.yaml); access is refused until then");
         }
-        RuntimeException translated = TokenSecretWriter.translate(e, "create", kind);
+        RuntimeException translated = TokenSecrets.translate(e, "create", kind, false);
         int status = translated instanceof KubernetesUnavailableException k && k.status() == 504 ? 504 : 503;
         return new KubernetesUnavailableException(status, "auth-unavailable",
                 "Kubernetes could not review the caller (" + kind + " failed); access is refused until it can");

@@ -9,11 +9,20 @@ public class KubernetesUnavailableException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final boolean outcomeUnknown;
 
     public KubernetesUnavailableException(int status, String code, String message) {
+        this(status, code, message, false);
+    }
+
+    /**
+     * @param outcomeUnknown true when a write was sent and its answer never came: it may have been carried out
+     */
+    public KubernetesUnavailableException(int status, String code, String message, boolean outcomeUnknown) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.outcomeUnknown = outcomeUnknown;
     }
 
     /** The HTTP status to answer with. */
@@ -24,5 +33,10 @@ public class KubernetesUnavailableException extends RuntimeException {
     /** A short problem code: {@code kubernetes-not-configured}, {@code kubernetes-unreachable}, ... */
     public String code() {
         return code;
+    }
+
+    /** Whether a write may have been carried out although no answer came. */
+    public boolean outcomeUnknown() {
+        return outcomeUnknown;
     }
 }

@@ -5,7 +5,7 @@ public class SecretNotManagedException extends RuntimeException {
 
     public SecretNotManagedException(SecretTarget target) {
         super("Secret " + target + " exists and is not managed by px-token-service (no label "
-                + TokenSecretWriter.MANAGED_BY + "=" + TokenSecretWriter.APP + "); it was left unchanged. "
+                + ManagedSecrets.MANAGED_BY + "=" + ManagedSecrets.APP + "); it was left unchanged. "
                 + "Delete it or choose another name", null, false, false);
     }
 }

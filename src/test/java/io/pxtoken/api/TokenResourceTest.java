@@ -256,7 +256,7 @@ class TokenResourceTest {
                 .body("{\"name\":\"n\",\"roles\":[\"system.user\"],\"secret\":{\"namespace\":\"portworx\",\"name\":\"px-k8s-user\"}}")
                 .post("/v1/tokens").then().statusCode(503).contentType("application/problem+json")
                 .body("type", equalTo("urn:pxtoken:problem:kubernetes-not-configured"))
-                .body("detail", containsString("leave out 'secret'"))
+                .body("detail", containsString("mint without 'secret'"))
                 .body("token", nullValue());
         given().get("/v1/secrets").then().statusCode(503);
     }

@@ -38,7 +38,10 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 
-/** Authentication on (the production default), with a fake TokenReview/SubjectAccessReview API. */
+/**
+ * Authentication on (the production default) with Portworx callers turned on as well, with a fake
+ * TokenReview/SubjectAccessReview API. {@link EscalationTest} covers the default, where Portworx tokens are no callers.
+ */
 @QuarkusTest
 @WithKubernetesTestServer
 @TestProfile(CallerAuthTest.Profile.class)
@@ -48,6 +51,7 @@ class CallerAuthTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pxtoken.auth.enabled", "true",
+                    "pxtoken.auth.portworx.enabled", "true",
                     "pxtoken.kubernetes.enabled", "true",
                     "pxtoken.secrets.namespaces", "test",
                     "pxtoken.auth.kubernetes.audiences", "px-token-service",
@@ -129,6 +133,16 @@ class CallerAuthTest {
         as(user).contentType("text/plain").body(user).post("/v1/tokens/verify").then().statusCode(200).body("valid", equalTo(true));
         as(user).get("/v1/issuer").then().statusCode(200);
         as(user).get("/v1/secrets").then().statusCode(403);
+    }
+
+    @Test
+    void aPortworxAdminMayNeverTouchSecrets() {
+        String admin = TestTokens.portworx("root@example.com", "system.admin");
+        mintAs(admin, USER_BODY.replace("}", ",\"secret\":{\"namespace\":\"test\",\"name\":\"px-k8s-user\"}}"))
+                .statusCode(403).body("detail", containsString("Kubernetes caller"))
+                .body("missing", equalTo(List.of("create secrets -n test", "update secrets/px-k8s-user -n test")));
+        as(admin).queryParam("namespace", "test").get("/v1/secrets").then().statusCode(403);
+        as(admin).delete("/v1/secrets/test/px-k8s-user").then().statusCode(403);
     }
 
     @Test

@@ -41,6 +41,13 @@ public final class FakeKubernetesAuth {
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(provider(this::accessReview)).always();
     }
 
+    /** Like {@link #install}, with an API server that takes {@code seconds} to answer each TokenReview. */
+    public void installSlowReviews(KubernetesServer server, long seconds) {
+        server.expect().post().delay(seconds, java.util.concurrent.TimeUnit.SECONDS)
+                .withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(provider(this::tokenReview)).always();
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(provider(this::accessReview)).always();
+    }
+
     public void grant(String user, Rule... granted) {
         rules.computeIfAbsent(user, u -> new CopyOnWriteArrayList<>()).addAll(List.of(granted));
     }

@@ -19,26 +19,26 @@ class ClusterDetectionTest {
 
     @Test
     void noPodNoKubeconfigNoUrlIsNoCluster() {
-        assertFalse(TokenSecretWriter.detectCluster(Map.of(), Optional.empty(), home));
-        assertFalse(TokenSecretWriter.detectCluster(Map.of("KUBECONFIG", home.resolve("missing").toString()), Optional.of(" "), home));
+        assertFalse(KubernetesCluster.detect(Map.of(), Optional.empty(), home));
+        assertFalse(KubernetesCluster.detect(Map.of("KUBECONFIG", home.resolve("missing").toString()), Optional.of(" "), home));
     }
 
     @Test
     void aPodIsACluster() {
-        assertTrue(TokenSecretWriter.detectCluster(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), Optional.empty(), home));
+        assertTrue(KubernetesCluster.detect(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), Optional.empty(), home));
     }
 
     @Test
     void aKubeconfigIsACluster() throws IOException {
         Path config = Files.createDirectories(home.resolve(".kube")).resolve("config");
         Files.writeString(config, "apiVersion: v1\n");
-        assertTrue(TokenSecretWriter.detectCluster(Map.of(), Optional.empty(), home));
+        assertTrue(KubernetesCluster.detect(Map.of(), Optional.empty(), home));
         Path other = Files.writeString(home.resolve("other"), "x");
-        assertTrue(TokenSecretWriter.detectCluster(Map.of("KUBECONFIG", "/nope:" + other), Optional.empty(), Path.of("/nonexistent")));
+        assertTrue(KubernetesCluster.detect(Map.of("KUBECONFIG", "/nope:" + other), Optional.empty(), Path.of("/nonexistent")));
     }
 
     @Test
     void anApiServerUrlIsACluster() {
-        assertTrue(TokenSecretWriter.detectCluster(Map.of(), Optional.of("https://127.0.0.1:6443"), home));
+        assertTrue(KubernetesCluster.detect(Map.of(), Optional.of("https://127.0.0.1:6443"), home));
     }
 }

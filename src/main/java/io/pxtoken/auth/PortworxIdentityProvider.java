@@ -1,0 +1,71 @@
+package io.pxtoken.auth;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.keys.KeyUnavailableException;
+import io.pxtoken.token.TokenIssuer;
+import io.pxtoken.token.TokenVerifier;
+import io.pxtoken.token.Verification;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/** A Portworx token of this issuer as a caller: it must verify with the current shared secret, HS256 only. */
+@ApplicationScoped
+public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Portworx> {
+
+    private static final Logger LOG = Logger.getLogger(PortworxIdentityProvider.class);
+
+    private final String issuer;
+    private final TokenVerifier verifier;
+
+    public PortworxIdentityProvider(PxTokenConfig config, TokenVerifier verifier) {
+        this.issuer = config.issuer();
+        this.verifier = verifier;
+    }
+
+    @Override
+    public Class<BearerToken.Portworx> getRequestType() {
+        return BearerToken.Portworx.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(BearerToken.Portworx request, AuthenticationRequestContext context) {
+        return Uni.createFrom().item(() -> identity(request.token()));
+    }
+
+    private SecurityIdentity identity(String token) {
+        Verification v;
+        try {
+            v = verifier.verify(token, Set.of("HS256"));
+        } catch (KeyUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a bearer is anyone's input: whatever it holds, the answer is 401, never 500
+            LOG.debugf("Portworx bearer token could not be checked: %s", e.getClass().getName());
+            throw new AuthenticationFailedException("The Portworx token could not be read");
+        }
+        if (!v.valid()) {
+            throw new AuthenticationFailedException("The Portworx token was rejected: " + v.reason());
+        }
+        Object roles = v.claims().get(TokenIssuer.ROLES);
+        List<String> roleList = roles instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        String sub = String.valueOf(v.claims().get(TokenIssuer.SUB));
+        Caller caller = new Caller(Caller.Kind.PORTWORX, sub, roleList, null, v.expiresAt(), issuer);
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(sub))
+                .addRoles(Set.copyOf(roleList))
+                .addAttribute(Caller.ATTRIBUTE, caller)
+                .build();
+    }
+}

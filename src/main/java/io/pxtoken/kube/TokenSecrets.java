@@ -1,0 +1,135 @@
+package io.pxtoken.kube;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Reads and writes Secrets, and nothing else: no policy, no retries. Writes are optimistic: an update carries the
+ * uid and resourceVersion it was read with, a delete the resourceVersion as a precondition, and a change in between
+ * is a {@link KubernetesConflictException}.
+ */
+@ApplicationScoped
+public class TokenSecrets {
+
+    private static final Logger LOG = Logger.getLogger(TokenSecrets.class);
+
+    private final KubernetesCluster cluster;
+
+    public TokenSecrets(KubernetesCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    public Optional<Secret> read(String namespace, String name) {
+        try {
+            return Optional.ofNullable(cluster.client().secrets().inNamespace(namespace).withName(name).get());
+        } catch (KubernetesClientException e) {
+            throw translate(e, "read", namespace + "/" + name, false);
+        }
+    }
+
+    public Secret create(Secret secret) {
+        try {
+            return cluster.client().secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).create();
+        } catch (KubernetesClientException e) {
+            throw translate(e, "write", where(secret), true);
+        }
+    }
+
+    /** Replaces the Secret if it still has the resourceVersion (and uid) it carries. */
+    public Secret update(Secret secret) {
+        try {
+            return cluster.client().secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();
+        } catch (KubernetesClientException e) {
+            throw translate(e, "write", where(secret), true);
+        }
+    }
+
+    /**
+     * Deletes the Secret if it still has {@code resourceVersion}: a Secret replaced since it was read has another.
+     *
+     * @return false when it no longer exists
+     */
+    public boolean delete(String namespace, String name, String resourceVersion) {
+        try {
+            var deleted = cluster.client().secrets().inNamespace(namespace).withName(name).lockResourceVersion(resourceVersion).delete();
+            return !deleted.isEmpty();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false;
+            }
+            throw translate(e, "delete", namespace + "/" + name, true);
+        }
+    }
+
+    /** The Secrets of a namespace that carry this service's managed-by label. */
+    public List<Secret> listManaged(String namespace) {
+        try {
+            return cluster.client().secrets().inNamespace(namespace)
+                    .withLabel(ManagedSecrets.MANAGED_BY, ManagedSecrets.APP).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw translate(e, "list", namespace, false);
+        }
+    }
+
+    private static String where(Secret s) {
+        return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+    }
+
+    /**
+     * Never quotes the API's message or body: a rejected write can echo the Secret, token included.
+     *
+     * @param mutating whether the call changes something, so that a lost answer leaves its outcome unknown
+     */
+    static RuntimeException translate(KubernetesClientException e, String verb, String where, boolean mutating) {
+        int code = e.getCode();
+        if (code == 409) {
+            return new KubernetesConflictException("Secret " + where + " changed while this service was writing it");
+        }
+        LOG.warnf("Kubernetes API call to %s secrets in %s failed: HTTP %d (%s)", verb, where, code, rootCause(e).getClass().getName());
+        if (code == 403) {
+            return new KubernetesUnavailableException(502, "kubernetes-forbidden", "Kubernetes refused to let this service "
+                    + verb + " secrets in " + where + ": give its service account the Role of k8s/ in that namespace");
+        }
+        if (code == 404) {
+            return new SecretNotFoundException("Kubernetes has no " + where + " (does the namespace exist?)");
+        }
+        if (code >= 400) {
+            return new KubernetesUnavailableException(502, "kubernetes-error",
+                    "The Kubernetes API answered HTTP " + code + " when asked to " + verb + " secrets in " + where);
+        }
+        Throwable root = rootCause(e);
+        if (root.getClass().getName().contains("Timeout") || root instanceof java.io.InterruptedIOException) {
+            return mutating
+                    ? new KubernetesUnavailableException(504, "kubernetes-timeout", "The Kubernetes API did not answer in time "
+                            + "(pxtoken.kubernetes.timeout) to " + verb + " " + where + "; the token may have been stored: "
+                            + "GET /v1/secrets shows what is there", true)
+                    : new KubernetesUnavailableException(504, "kubernetes-timeout",
+                            "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to " + verb + " secrets in " + where);
+        }
+        if (root instanceof ConnectException || root instanceof UnknownHostException || root instanceof NoRouteToHostException) {
+            return new KubernetesUnavailableException(503, "kubernetes-unreachable",
+                    "The Kubernetes API cannot be reached to " + verb + " secrets in " + where);
+        }
+        return new KubernetesUnavailableException(503, "kubernetes-unreachable",
+                "The Kubernetes API call to " + verb + " secrets in " + where + " failed (" + root.getClass().getSimpleName() + ")",
+                mutating);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r;
+    }
+}

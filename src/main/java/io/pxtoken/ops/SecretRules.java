@@ -1,0 +1,82 @@
+package io.pxtoken.ops;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.kube.KubernetesCluster;
+import io.pxtoken.kube.KubernetesUnavailableException;
+import io.pxtoken.kube.SecretRefusedException;
+import io.pxtoken.kube.SecretTarget;
+
+/**
+ * Where this service keeps token Secrets: only in the namespaces of {@code pxtoken.secrets.namespaces}, never in the
+ * {@code pxkeys} Secret, and only when a cluster is configured. Decisions only; no I/O.
+ */
+@ApplicationScoped
+public class SecretRules {
+
+    private static final Logger LOG = Logger.getLogger(SecretRules.class);
+
+    private final List<String> namespaces;
+    private final String keysSecret;
+    private final KubernetesCluster cluster;
+
+    public SecretRules(PxTokenConfig config, KubernetesCluster cluster) {
+        this.namespaces = config.secrets().namespaces().orElse(List.of());
+        this.keysSecret = config.keys().secretName();
+        this.cluster = cluster;
+        LOG.infof("Token Secrets: %s", !cluster.configured() ? "off (no Kubernetes cluster configured)"
+                : namespaces.isEmpty() ? "off (pxtoken.secrets.namespaces is empty)" : "may be written in " + namespaces);
+    }
+
+    /**
+     * @throws KubernetesUnavailableException (503) when no cluster is configured
+     * @throws SecretRefusedException (403) when the target is off limits
+     */
+    public void check(SecretTarget target) {
+        requireCluster();
+        if (target.name().equals(keysSecret)) {
+            throw new SecretRefusedException("Secret " + target + " is named like the Secret holding the shared secret ("
+                    + keysSecret + "); tokens are never written into it");
+        }
+        requireNamespace(target.namespace());
+    }
+
+    /** The namespaces a listing covers: {@code namespace}, or every allowed one when it is null. */
+    public List<String> namespacesToList(String namespace) {
+        requireCluster();
+        if (namespace == null) {
+            requireEnabled();
+            return namespaces;
+        }
+        requireNamespace(namespace);
+        return List.of(namespace);
+    }
+
+    private void requireCluster() {
+        if (!cluster.configured()) {
+            throw new KubernetesUnavailableException(503, "kubernetes-not-configured",
+                    "No Kubernetes cluster is configured (not running in a pod, no kubeconfig), so there are no token "
+                            + "Secrets to write, list or delete; to get a token alone, mint without 'secret'");
+        }
+    }
+
+    private void requireEnabled() {
+        if (namespaces.isEmpty()) {
+            throw new SecretRefusedException("Writing token Secrets is turned off: pxtoken.secrets.namespaces is empty. "
+                    + "List the namespaces StorageClasses read tokens from (e.g. portworx) and grant the Role in k8s/");
+        }
+    }
+
+    private void requireNamespace(String namespace) {
+        requireEnabled();
+        if (!namespaces.contains(namespace)) {
+            throw new SecretRefusedException("Namespace " + namespace + " is not in pxtoken.secrets.namespaces "
+                    + namespaces + "; token Secrets may only be written there");
+        }
+    }
+}
