@@ -120,8 +120,9 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
         if (e.getPath().isEmpty()) {
-            String reason = e.getMessage() != null && e.getMessage().startsWith("No content")
-                    ? "is required"
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            String reason = message.startsWith("No content") ? "is required"
+                    : message.startsWith("Trailing token") ? "has more after the JSON value; send exactly one object"
                     : "must be an object with the documented fields";
             return invalidBody(new Violation("body", reason), uri);
         }

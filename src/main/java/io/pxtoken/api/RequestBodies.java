@@ -2,6 +2,8 @@ package io.pxtoken.api;
 
 import java.util.List;
 
+import jakarta.ws.rs.core.UriInfo;
+
 import io.pxtoken.token.InvalidClaimsException;
 import io.pxtoken.token.Violation;
 
@@ -24,5 +26,14 @@ final class RequestBodies {
             throw new InvalidClaimsException(List.of(new Violation("token", "is required")));
         }
         return token.strip();
+    }
+
+    /**
+     * A query parameter as sent: {@code ""} for {@code ?name=} or {@code ?name}, which the framework would report as
+     * absent; {@code null} only when it was not sent.
+     */
+    static String query(UriInfo uri, String name) {
+        List<String> values = uri.getQueryParameters().get(name);
+        return values == null ? null : values.isEmpty() || values.get(0) == null ? "" : values.get(0);
     }
 }

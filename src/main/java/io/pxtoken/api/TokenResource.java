@@ -7,7 +7,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -104,9 +106,12 @@ public class TokenResource {
             + "problem), or a Secret was asked for and Kubernetes is not configured, unreachable or kept conflicting",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public MintResponse mint(MintRequest request,
-            @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration) {
+            @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration,
+            @Context UriInfo uri) {
         MintRequest body = RequestBodies.required(request);
-        MintOperation.Minted minted = minting.mint(Caller.of(identity), body.claims(), body.lifetime(duration), body.secretTarget());
+        // an empty ?duration= is refused as pxctl refuses it, not read as absent
+        MintOperation.Minted minted = minting.mint(Caller.of(identity), body.claims(),
+                body.lifetime(RequestBodies.query(uri, "duration")), body.secretTarget());
         return MintResponse.of(minted.token(), minted.secret(), body.wantsToken());
     }
 
@@ -114,12 +119,12 @@ public class TokenResource {
     @Consumes({ MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML })
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(hidden = true)
-    public String mintText(MintRequest request, @QueryParam("duration") String duration) {
+    public String mintText(MintRequest request, @QueryParam("duration") String duration, @Context UriInfo uri) {
         if (request != null && !request.wantsToken()) {
             throw new InvalidClaimsException(List.of(new Violation("returnToken",
                     "is false, which leaves nothing to answer as text/plain; ask for application/json")));
         }
-        return mint(request, duration).token() + "\n";
+        return mint(request, duration, uri).token() + "\n";
     }
 
     @POST

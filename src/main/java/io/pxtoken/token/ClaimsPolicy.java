@@ -94,6 +94,24 @@ public final class ClaimsPolicy {
             v.add(new Violation(field, "looks like a token; tokens do not belong in claims"));
             return false;
         }
+        if (hasLoneSurrogate(value)) {
+            v.add(new Violation(field, "contains a lone surrogate (an escape such as \\ud800 without its pair), which "
+                    + "UTF-8 cannot carry; pxctl refuses it too"));
+            return false;
+        }
         return true;
+    }
+
+    /** A UTF-16 surrogate without its partner: JSON's \\u escapes can write one, a token's UTF-8 cannot hold it. */
+    private static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

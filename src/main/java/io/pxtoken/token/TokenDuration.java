@@ -26,6 +26,11 @@ public record TokenDuration(long seconds, String text) {
         if (text == null) {
             throw new InvalidDurationException(field, "is required");
         }
+        if (text.isEmpty()) {
+            // pxctl's ParseToDuration refuses "" too; leaving the field out is how to ask for the default
+            throw new InvalidDurationException(field,
+                    "is empty: use a whole number and one unit of s, m, h, d, y (e.g. 30d, 1y), or leave it out for the default");
+        }
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
             throw new InvalidDurationException(field,

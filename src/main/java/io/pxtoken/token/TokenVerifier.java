@@ -1,52 +1,53 @@
 package io.pxtoken.token;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import javax.crypto.Mac;
-import javax.crypto.SecretKey;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.keys.SharedSecretStore;
 
 /**
- * Checks a token the way Portworx does (PORTWORX-TOKENS.md, section 5; libopenstorage's {@code selfsigned.go} over
- * golang-jwt v4), in its order and with its wording: issuer, algorithm, time (zero leeway), signature, required
- * claims, username.
- * <p>
- * Written against the JDK's {@link Mac} rather than a JWT library on purpose: the point is to reproduce Portworx's
- * parser (no base64 padding, which message wins when several checks fail), which a library would paper over.
- * Tests cross-check it with an independent JWT implementation.
+ * Checks a token the way Portworx does, step for step and with Portworx's own texts (PORTWORX-TOKENS.md, section 5):
+ * <ol>
+ * <li>openstorage {@code auth.TokenIssuer}: at least three segments, the payload decoded with Go's
+ * {@code encoding/json} into the {@code Claims} struct, a non-empty {@code iss};</li>
+ * <li>the SDK server's issuer lookup: {@code <iss> is not a trusted issuer};</li>
+ * <li>golang-jwt v4.3.0 {@code Parse} over {@code MapClaims}, with openstorage's key function
+ * ({@code JwtAuthenticator.AuthenticateToken}): segments, header, claims, {@code alg}, key by prefix, time checks,
+ * then the signature, whose failure outranks any time failure;</li>
+ * <li>openstorage's required claims, then the username rule ({@code validateUsername}, username claim {@code sub}).</li>
+ * </ol>
+ * Written against the JDK's {@link Mac} and small Go-faithful readers ({@link GoBase64}, {@link GoJson},
+ * {@link GoDecode}, {@link GoTime}) rather than a JWT library on purpose: the point is to give Portworx's verdict on
+ * crafted tokens too, which a library would paper over. Tests cross-check it with an independent JWT implementation.
+ * No input makes it throw: every token gets a verdict.
  */
 @ApplicationScoped
 public class TokenVerifier {
 
     /** The algorithms Portworx verifies with the shared secret. */
     public static final Set<String> SHARED_SECRET_ALGORITHMS = Set.of("HS256", "HS384", "HS512");
-    /** golang-jwt's registry; anything else is "unavailable" before Portworx even looks at it. */
+    /** golang-jwt v4's registry ({@code GetSigningMethod}); anything else is "unavailable". */
     private static final Set<String> KNOWN_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
             "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA", "none");
+    /** openstorage {@code requiredClaims}, checked in this order. */
     private static final List<String> REQUIRED = List.of(TokenIssuer.ISS, TokenIssuer.SUB, TokenIssuer.EXP,
             TokenIssuer.IAT, TokenIssuer.NAME, TokenIssuer.EMAIL);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final int MAX_SHOWN_ISSUER = 256;
 
     private final String issuer;
     private final Supplier<SharedSecret> keys;
@@ -63,10 +64,10 @@ public class TokenVerifier {
         this.clock = clock;
     }
 
-    /** The payload of a JWT, read without checking anything; null when it is not one. */
+    /** The payload of a JWT as golang-jwt's {@code MapClaims} reads it, without checking anything; null when it cannot. */
     public static Map<String, Object> unverifiedClaims(String token) {
         String[] parts = token.split("\\.", -1);
-        return parts.length == 3 ? decodeJson(parts[1]) : null;
+        return parts.length == 3 ? mapClaims(parts[1]) : null;
     }
 
     /** Verifies with the current shared secret, accepting HS256, HS384 and HS512 as Portworx does. */
@@ -79,152 +80,182 @@ public class TokenVerifier {
      * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
      */
     public Verification verify(String token, Set<String> algorithms) {
+        // Go's strings.Split: "a..b" has three parts, "" has one
         String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
-            return reject("malformed", "token contains an invalid number of segments", null);
+        Map<String, Object> claims = parts.length == 3 ? mapClaims(parts[1]) : null;
+        Verdict verdict = new Verdict(claims);
+
+        // 1. openstorage auth.TokenClaims / TokenIssuer: the payload as the Claims struct
+        if (parts.length < 3) {
+            // Go quotes the whole token here; a token is never repeated in a message
+            return verdict.reject("malformed",
+                    "Unable to obtain token issuer from authorization token: Token is invalid: (token not shown)");
         }
-        Map<String, Object> claims = decodeJson(parts[1]);
-        if (claims == null || !hasGoTypes(claims)) {
-            return reject("malformed", "Unable to get information from the claims in the token", null);
+        GoDecode.Claims struct;
+        try {
+            byte[] payload;
+            try {
+                payload = GoBase64.decode(parts[1]);
+            } catch (GoError e) {
+                return verdict.reject("malformed", "Failed to decode claims: " + e.getMessage());
+            }
+            struct = GoDecode.intoClaims(GoJson.parse(payload));
+        } catch (GoError e) {
+            return verdict.reject("malformed", "Unable to get information from the claims in the token: " + e.getMessage());
         }
-        Object iss = claims.get(TokenIssuer.ISS);
-        if (iss == null || "".equals(iss)) {
-            return reject("no-issuer", "Issuer was not specified in the token", claims);
+        if (struct == null) {
+            // payload "null": TokenIssuer reads the issuer through a nil *Claims and Portworx's goroutine panics
+            return verdict.reject("malformed", "runtime error: invalid memory address or nil pointer dereference");
         }
-        if (!issuer.equals(iss)) {
-            return reject("untrusted-issuer", iss + " is not a trusted issuer", claims);
+        if (struct.iss().isEmpty()) {
+            return verdict.reject("no-issuer", "Issuer was not specified in the token");
         }
-        Map<String, Object> header = decodeJson(parts[0]);
-        Object alg = header == null ? null : header.get("alg");
-        if (!(alg instanceof String) || !KNOWN_ALGORITHMS.contains(alg)) {
-            return reject("unknown-algorithm", "signing method (alg) is unavailable.", claims);
-        }
-        String algorithm = (String) alg;
-        if (algorithm.startsWith("RS") || algorithm.startsWith("ES")) {
-            return reject("unknown-algorithm", "key is of invalid type (" + algorithm
-                    + " tokens are checked with Portworx's public key files, not the shared secret)", claims);
-        }
-        if (!SHARED_SECRET_ALGORITHMS.contains(algorithm)) {
-            return reject("unknown-algorithm", "Unknown token algorithm: " + algorithm, claims);
-        }
-        if (!algorithms.contains(algorithm)) {
-            return reject("unknown-algorithm", algorithm + " is not accepted here; use " + String.join(", ", algorithms), claims);
+        // 2. the SDK server's authenticator lookup, an exact map key
+        if (!issuer.equals(struct.iss())) {
+            return verdict.reject("untrusted-issuer", shownIssuer(struct.iss()) + " is not a trusted issuer");
         }
 
-        // golang-jwt checks the claims, then the signature, and the last failure found names the error.
+        // 3. golang-jwt v4.3.0 Parser.ParseUnverified
+        if (parts.length != 3) {
+            return verdict.reject("malformed", "token contains an invalid number of segments");
+        }
+        Map<String, Object> header;
+        try {
+            byte[] headerBytes;
+            try {
+                headerBytes = GoBase64.decode(parts[0]);
+            } catch (GoError e) {
+                if (token.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+                    return verdict.reject("malformed", "tokenstring should not contain 'bearer '");
+                }
+                throw e;
+            }
+            header = GoDecode.intoMap(GoJson.parse(headerBytes));
+            // claims: TokenIssuer already accepted these bytes, so only a number beyond float64 can fail here
+            GoDecode.intoMap(GoJson.parse(GoBase64.decode(parts[1])));
+        } catch (GoError e) {
+            return verdict.reject("malformed", e.getMessage());
+        }
+        Object alg = header == null ? null : header.get("alg");
+        if (!(alg instanceof String algorithm)) {
+            return verdict.reject("unknown-algorithm", "signing method (alg) is unspecified.");
+        }
+        if (!KNOWN_ALGORITHMS.contains(algorithm)) {
+            return verdict.reject("unknown-algorithm", "signing method (alg) is unavailable.");
+        }
+        // openstorage's key function: by prefix
+        boolean hmac = algorithm.startsWith("HS");
+        if (!hmac && !algorithm.startsWith("RS") && !algorithm.startsWith("ES")) {
+            return verdict.reject("unknown-algorithm", "Unknown token algorithm: " + algorithm);
+        }
+        if (hmac && !algorithms.contains(algorithm)) {
+            return verdict.reject("unknown-algorithm",
+                    algorithm + " is not accepted here; use " + String.join(", ", algorithms));
+        }
+
+        // Parser.ParseWithClaims: MapClaims.Valid (the last failing check names the error), then the signature
         long now = clock.instant().getEpochSecond();
         String result = null;
         String reason = null;
-        if (!timeOk(claims.get(TokenIssuer.EXP), exp -> now < exp)) {
+        if (claims.containsKey(TokenIssuer.EXP) && !GoTime.expiresAtOk(claims.get(TokenIssuer.EXP), now)) {
             result = "expired";
             reason = "Token is expired";
         }
-        if (!timeOk(claims.get(TokenIssuer.IAT), iat -> now >= iat)) {
+        if (claims.containsKey(TokenIssuer.IAT) && !GoTime.notAfterNow(claims.get(TokenIssuer.IAT), now)) {
             result = "used-before-issued";
             reason = "Token used before issued";
         }
-        if (!timeOk(claims.get("nbf"), nbf -> now >= nbf)) {
+        if (claims.containsKey("nbf") && !GoTime.notAfterNow(claims.get("nbf"), now)) {
             result = "not-yet-valid";
             reason = "Token is not valid yet";
         }
-        if (!signatureOk(algorithm, parts)) {
-            result = "signature-invalid";
-            reason = "signature is invalid";
+        String signatureError = hmac ? hmacError(algorithm, parts) : publicKeyError(parts[2]);
+        if (signatureError != null) {
+            result = signatureError.equals("signature is invalid") ? "signature-invalid" : "malformed";
+            if (!hmac && signatureError.equals("key is of invalid type")) {
+                result = "unknown-algorithm";
+            }
+            reason = signatureError;
         }
         if (result != null) {
-            return reject(result, reason, claims);
+            return verdict.reject(result, reason);
         }
+
+        // 4. openstorage AuthenticateToken: required claims (present, whatever the value), then the username
         for (String name : REQUIRED) {
             if (!claims.containsKey(name)) {
-                return reject("missing-claim", "Required claim " + name + " missing from token", claims);
+                return verdict.reject("missing-claim", "Required claim " + name + " missing from token");
             }
         }
-        if (claims.get(TokenIssuer.SUB) == null || "".equals(claims.get(TokenIssuer.SUB))) {
-            return reject("empty-username", "Token has an empty username claim (sub)", claims);
+        if (struct.sub().isEmpty()) {
+            return verdict.reject("empty-username", "System set to use the value of sub as the username,"
+                    + " therefore the value of sub in the token cannot be empty");
         }
         return new Verification(true, "valid", null, claims, expiresAt(claims));
     }
 
-    private interface TimeRule {
-        boolean holds(double claim);
-    }
-
-    /** golang-jwt v4: an absent or zero claim passes; a non-number fails. */
-    private static boolean timeOk(Object claim, TimeRule rule) {
-        if (claim == null) {
-            return true;
+    /** golang-jwt's {@code SigningMethodHMAC.Verify}: the signature segment decoded first, then compared. */
+    private String hmacError(String algorithm, String[] parts) {
+        byte[] signature;
+        try {
+            signature = GoBase64.decode(parts[2]);
+        } catch (GoError e) {
+            return e.getMessage();
         }
-        if (!(claim instanceof Number n)) {
-            return false;
-        }
-        double value = n.doubleValue();
-        return value == 0 || rule.holds(value);
-    }
-
-    private boolean signatureOk(String algorithm, String[] parts) {
-        byte[] signature = decode(parts[2]);
-        if (signature == null) {
-            return false;
-        }
-        SecretKey key = keys.get().key();
         try {
             Mac mac = Mac.getInstance("HmacSHA" + algorithm.substring(2));
-            mac.init(key);
-            byte[] expected = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            return MessageDigest.isEqual(expected, signature);
+            mac.init(keys.get().key());
+            byte[] expected = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(expected, signature) ? null : "signature is invalid";
         } catch (GeneralSecurityException e) {
-            return false;
+            return "signature is invalid";
         }
     }
 
-    /** Go's Claims struct has string fields and string-list roles/groups: other types fail to unmarshal. */
-    private static boolean hasGoTypes(Map<String, Object> claims) {
-        for (String name : List.of(TokenIssuer.ISS, TokenIssuer.SUB, TokenIssuer.NAME, TokenIssuer.EMAIL)) {
-            Object v = claims.get(name);
-            if (v != null && !(v instanceof String)) {
-                return false;
-            }
-        }
-        for (String name : List.of(TokenIssuer.ROLES, TokenIssuer.GROUPS)) {
-            Object v = claims.get(name);
-            if (v != null && !(v instanceof List<?> list && list.stream().allMatch(e -> e == null || e instanceof String))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<String, Object> decodeJson(String segment) {
-        byte[] bytes = decode(segment);
-        if (bytes == null) {
-            return null;
-        }
+    /**
+     * RS* and ES* tokens: Portworx checks them with its public key files, which this service does not have; with only
+     * a shared secret configured, golang-jwt decodes the signature and then finds no key of the right type.
+     */
+    private static String publicKeyError(String signature) {
         try {
-            return JSON.readValue(bytes, MAP);
-        } catch (IOException | RuntimeException e) {
-            return null;
+            GoBase64.decode(signature);
+            return "key is of invalid type";
+        } catch (GoError e) {
+            return e.getMessage();
         }
     }
 
-    /** base64url without padding, as golang-jwt's DecodeSegment; {@code null} when it is not. */
-    private static byte[] decode(String segment) {
-        if (segment.indexOf('=') >= 0) {
-            return null;
-        }
+    /** Issuers are repeated as Portworx repeats them, unless one looks like a pasted token. */
+    private static String shownIssuer(String iss) {
+        return iss.length() > MAX_SHOWN_ISSUER || iss.contains("eyJ") ? "(issuer not shown)" : iss;
+    }
+
+    private static Map<String, Object> mapClaims(String segment) {
         try {
-            return Base64.getUrlDecoder().decode(segment);
-        } catch (IllegalArgumentException e) {
+            Map<String, Object> map = GoDecode.intoMap(GoJson.parse(GoBase64.decode(segment)));
+            return map;
+        } catch (GoError e) {
             return null;
         }
     }
 
+    /** The exp claim as an instant when it is a non-zero number an {@link Instant} can hold. */
     private static Instant expiresAt(Map<String, Object> claims) {
-        return claims.get(TokenIssuer.EXP) instanceof Number n && n.longValue() != 0
-                ? Instant.ofEpochSecond(n.longValue())
-                : null;
+        if (claims == null || !(claims.get(TokenIssuer.EXP) instanceof java.lang.Number n)) {
+            return null;
+        }
+        double exp = Math.floor(n.doubleValue());
+        if (exp == 0 || exp < Instant.MIN.getEpochSecond() || exp > Instant.MAX.getEpochSecond()) {
+            return null;
+        }
+        return Instant.ofEpochSecond((long) exp);
     }
 
-    private Verification reject(String result, String reason, Map<String, Object> claims) {
-        return new Verification(false, result, reason, claims, claims == null ? null : expiresAt(claims));
+    /** A verdict on a token whose payload, if it decodes, is shown as {@code claims}. */
+    private record Verdict(Map<String, Object> claims) {
+
+        Verification reject(String result, String reason) {
+            return new Verification(false, result, reason, claims, expiresAt(claims));
+        }
     }
 }

@@ -152,7 +152,7 @@ class TokenResourceTest {
             application/json | [1,2]                                                       | body        | must be an object
             application/json | '   '                                                       | body        | is required
             application/yaml | 'name: n\nroles: system.admin'                              | roles       | must be a list of strings
-            application/yaml | 'name: n\nroles: [system.user]\nroles: [system.admin]'     | body        | cannot be parsed
+            application/yaml | 'name: n\nroles: [system.user'                              | body        | cannot be parsed
             application/yaml | '\tname: n'                                                  | body        | cannot be parsed
             application/yaml | '- just\n- a list'                                          | body        | must be an object
             """)

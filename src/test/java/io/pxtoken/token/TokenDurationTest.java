@@ -33,12 +33,20 @@ class TokenDurationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "", "123", "1Y", "1w", "1.5h", "1h30m", "-1d", "+1d", " 1d", "1d ", "123sabcd",
+    @ValueSource(strings = { "123", "1Y", "1w", "1.5h", "1h30m", "-1d", "+1d", " 1d", "1d ", "123sabcd",
             "ab123s", "d", "1 d", "1dd", "1D", "１d", "1d\n", "0x10s" })
     void rejectsEverythingElse(String text) {
         InvalidDurationException e = assertThrows(InvalidDurationException.class, () -> TokenDuration.parse("duration", text));
         assertEquals("duration", e.violations().get(0).field());
         assertTrue(e.violations().get(0).reason().contains("is not a duration"), e.getMessage());
+    }
+
+    /** openstorage-sdk-auth ParseToDuration matches no unit in "": pxctl refuses it, and so do we, saying what to do. */
+    @org.junit.jupiter.api.Test
+    void rejectsAnEmptyDuration() {
+        InvalidDurationException e = assertThrows(InvalidDurationException.class, () -> TokenDuration.parse("duration", ""));
+        assertEquals("duration", e.violations().get(0).field());
+        assertTrue(e.violations().get(0).reason().startsWith("is empty"), e.getMessage());
     }
 
     /** Values Portworx's Go parser would wrap into a negative (already expired) duration. */

@@ -180,11 +180,17 @@ class TokenVerifierTest {
     @Test
     void malformedTokensSayWhy() {
         String[] p = V2.split("\\.");
-        assertEquals("token contains an invalid number of segments", v2At(V2_IAT).verify(p[0] + "." + p[1]).reason());
-        assertEquals("token contains an invalid number of segments", v2At(V2_IAT).verify("a.b.c.d").reason());
-        assertEquals("Unable to get information from the claims in the token", v2At(V2_IAT).verify(p[0] + "." + p[1] + "==." + p[2]).reason());
-        assertEquals("Unable to get information from the claims in the token", v2At(V2_IAT).verify(p[0] + ".!!!." + p[2]).reason());
-        assertEquals("Unable to get information from the claims in the token",
+        // openstorage auth.TokenClaims: fewer than three segments (Go quotes the token; we never do)
+        assertEquals("Unable to obtain token issuer from authorization token: Token is invalid: (token not shown)",
+                v2At(V2_IAT).verify(p[0] + "." + p[1]).reason());
+        // golang-jwt ParseUnverified: TokenClaims accepted four segments, the parser does not
+        assertEquals("token contains an invalid number of segments", v2At(V2_IAT).verify(V2 + ".d").reason());
+        // auth.TokenClaims: jwt.DecodeSegment is RawURLEncoding, so padding is an illegal byte
+        assertEquals("Failed to decode claims: illegal base64 data at input byte " + p[1].length(),
+                v2At(V2_IAT).verify(p[0] + "." + p[1] + "==." + p[2]).reason());
+        assertEquals("Failed to decode claims: illegal base64 data at input byte 0", v2At(V2_IAT).verify(p[0] + ".!!!." + p[2]).reason());
+        // auth.TokenClaims: encoding/json into the Claims struct
+        assertEquals("Unable to get information from the claims in the token: json: cannot unmarshal string into Go struct field Claims.roles of type []string",
                 v2At(V2_IAT).verify(p[0] + "." + b64("{\"iss\":\"operator.portworx.io\",\"roles\":\"system.user\"}") + "." + p[2]).reason());
         assertNull(v2At(V2_IAT).verify("garbage").claims());
     }
