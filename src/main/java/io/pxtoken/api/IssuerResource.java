@@ -39,6 +39,9 @@ public class IssuerResource {
     @Operation(summary = "Issuer, algorithm, key fingerprint and duration limits",
             description = "Compare keyFingerprint with `printf %s \"$SECRET\" | sha256sum | cut -c1-16` to check that "
                     + "this service and Portworx share a secret. The secret itself is never shown.")
+    @APIResponse(responseCode = "200", description = "What tokens are signed with; keyProblem says what is wrong with "
+            + "the secret file, if anything",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IssuerResponse.class)))
     public IssuerResponse get() {
         IssuerOperation.IssuerInfo i = issuer.describe(Caller.of(identity));
         KeyStatus key = i.key();

@@ -19,13 +19,20 @@ public record Problem(
         @Schema(description = "The request path") String instance,
         @Schema(description = "Each bad field and why (400 only)") List<Violation> errors,
         @Schema(description = "Each missing permission in `kubectl auth can-i` form (403 only), e.g. "
-                + "\"mint roles.pxtoken.io/system.admin\"") List<String> missing) {
+                + "\"mint roles.pxtoken.io/system.admin\"") List<String> missing,
+        @Schema(description = "What the request probably meant, when a common mistake shows (e.g. YAML sent as JSON); "
+                + "beside the detail, never instead of it") String hint) {
 
     static final String TYPE_PREFIX = "urn:pxtoken:problem:";
 
     /** The same problem about another request path. */
     Problem at(String path) {
-        return new Problem(type, title, status, detail, path, errors, missing);
+        return new Problem(type, title, status, detail, path, errors, missing, hint);
+    }
+
+    /** The same problem with a hint beside its detail. */
+    Problem withHint(String text) {
+        return new Problem(type, title, status, detail, instance, errors, missing, text);
     }
 
     /** The short code at the end of {@link #type()}, used as a metric tag. */

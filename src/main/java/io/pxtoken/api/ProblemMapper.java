@@ -1,6 +1,7 @@
 package io.pxtoken.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -12,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -37,6 +39,10 @@ import io.pxtoken.token.Violation;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    /** What a list field looks like, for the reason given when a scalar was sent instead. */
+    private static final Map<String, String> LIST_EXAMPLES = Map.of(
+            "roles", "[\"system.admin\"]",
+            "groups", "[\"*\"]");
 
     private final TokenMetrics metrics;
     private final AuditRecord audit;
@@ -50,7 +56,7 @@ public class ProblemMapper {
     public Response denied(AccessDeniedException e, UriInfo uri) {
         audit.missing(e.missing());
         Problem p = problem(403, "forbidden", "Not allowed", e.getMessage(), uri, null);
-        return respond(new Problem(p.type(), p.title(), p.status(), p.detail(), p.instance(), null, e.missing()));
+        return respond(new Problem(p.type(), p.title(), p.status(), p.detail(), p.instance(), null, e.missing(), null));
     }
 
     @ServerExceptionMapper
@@ -127,10 +133,11 @@ public class ProblemMapper {
             return invalidBody(new Violation("body", reason), uri);
         }
         Class<?> target = e.getTargetType();
+        String field = path(e);
         String reason = target != null && java.util.Collection.class.isAssignableFrom(target)
-                ? "must be a list of strings, e.g. [\"system.admin\"]"
+                ? "must be a list of strings, e.g. " + LIST_EXAMPLES.getOrDefault(field, "[\"a\", \"b\"]")
                 : target == String.class ? "must be a string" : "has the wrong type";
-        return invalidBody(new Violation(path(e), reason), uri);
+        return invalidBody(new Violation(field, reason), uri);
     }
 
     @ServerExceptionMapper
@@ -140,7 +147,11 @@ public class ProblemMapper {
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return invalidBody(new Violation("body", "cannot be parsed" + where), uri);
+        Violation violation = new Violation("body", "cannot be parsed" + where);
+        Problem p = problem(400, "invalid-request", "Invalid request", violation.toString(), uri, List.of(violation));
+        // nothing parsed at all: the body does not even start like JSON, as a YAML auth-config file does not
+        boolean notJsonAtAll = e.getProcessor() instanceof JsonParser parser && parser.currentToken() == null;
+        return respond(notJsonAtAll ? p.withHint(Hints.NOT_JSON) : p);
     }
 
     @ServerExceptionMapper
@@ -153,7 +164,9 @@ public class ProblemMapper {
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String detail = switch (status) {
-            case 415 -> "Send the body as application/json, or as YAML (application/yaml, application/x-yaml, text/yaml)";
+            case 415 -> uri.getPath().endsWith("/verify")
+                    ? "Send the token as text/plain, or as application/json {\"token\": \"...\"}"
+                    : "Send the body as application/json, or as YAML (application/yaml, application/x-yaml, text/yaml)";
             case 406 -> "This endpoint answers application/json" + (uri.getPath().equals("/v1/tokens") ? " or text/plain" : "");
             case 404 -> "No such endpoint: " + uri.getPath();
             case 405 -> "This method is not allowed on " + uri.getPath();
@@ -174,11 +187,11 @@ public class ProblemMapper {
     }
 
     static Problem problem(int status, String code, String title, String detail, UriInfo uri, List<Violation> errors) {
-        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, uri == null ? null : uri.getPath(), errors, null);
+        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, uri == null ? null : uri.getPath(), errors, null, null);
     }
 
     static Problem problem(int status, String code, String title, String detail, String path) {
-        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, path, null, null);
+        return new Problem(Problem.TYPE_PREFIX + code, title, status, detail, path, null, null, null);
     }
 
     private Response respond(Problem p) {

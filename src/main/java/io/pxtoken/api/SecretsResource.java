@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -66,9 +67,19 @@ public class SecretsResource {
 
     @GET
     @Operation(summary = "List managed token Secrets", description = "The Secrets labelled "
-            + "app.kubernetes.io/managed-by=px-token-service in one allowed namespace, or in all of them.")
-    @APIResponse(responseCode = "200", description = "The Secrets, described from their metadata")
-    @APIResponse(responseCode = "403", description = "Namespace not in pxtoken.secrets.namespaces",
+            + "app.kubernetes.io/managed-by=px-token-service in one allowed namespace, or in all of them. Needs a "
+            + "cluster: in `./mvnw quarkus:dev` without one, the answer is 503.")
+    @APIResponse(responseCode = "200", description = "The Secrets, described from their metadata",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = SecretInfo.class)))
+    @APIResponse(responseCode = "403", description = "Namespace not in pxtoken.secrets.namespaces, or the caller may "
+            + "not list secrets there",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "Kubernetes refused (RBAC) or failed the call",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "No Kubernetes cluster is configured, or it is unreachable",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", description = "Kubernetes did not answer within pxtoken.kubernetes.timeout",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public List<SecretInfo> list(@Parameter(description = "Only this namespace") @QueryParam("namespace") String namespace) {
         List<ManagedSecret> found = listing.list(Caller.of(identity), namespace);
@@ -79,11 +90,24 @@ public class SecretsResource {
     @DELETE
     @Path("/{namespace}/{name}")
     @ResponseStatus(204)
-    @Operation(summary = "Delete a managed token Secret")
+    @Operation(summary = "Delete a managed token Secret", description = "Only a Secret labelled "
+            + "app.kubernetes.io/managed-by=px-token-service. Needs a cluster: in `./mvnw quarkus:dev` without one, "
+            + "the answer is 503.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such Secret",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The namespace or name is not a valid Kubernetes name",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Namespace not in pxtoken.secrets.namespaces, the pxkeys Secret, "
+            + "or the caller may not delete secrets there",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The Secret is not managed by this service; it was left alone",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "Kubernetes refused (RBAC) or failed the call",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "No Kubernetes cluster is configured, or it is unreachable",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", description = "Kubernetes did not answer within pxtoken.kubernetes.timeout",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public void delete(@PathParam("namespace") String namespace, @PathParam("name") String name) {
         deleting.delete(Caller.of(identity), namespace, name);

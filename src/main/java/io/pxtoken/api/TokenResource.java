@@ -16,7 +16,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -31,7 +30,10 @@ import io.pxtoken.token.Violation;
 import io.quarkus.security.identity.SecurityIdentity;
 
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-        description = "A Kubernetes token (kubectl create token SERVICEACCOUNT) whose RBAC grants mint on roles/groups/subjects.pxtoken.io, and its own rights on secrets for Secret operations. Portworx tokens of this issuer only when pxtoken.auth.portworx.enabled=true (mint and verify only).")
+        description = "A Kubernetes token (`kubectl create token <serviceaccount>`) whose RBAC grants `mint` on "
+                + "roles/groups/subjects.pxtoken.io, and its own rights on secrets for Secret operations. Portworx tokens "
+                + "of this issuer only when pxtoken.auth.portworx.enabled=true (mint and verify only). Not needed in "
+                + "`./mvnw quarkus:dev`, where authentication is off.")
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", description = "No acceptable bearer token; WWW-Authenticate says Bearer",
         content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -40,24 +42,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Path("/v1/tokens")
 @Tag(name = "tokens", description = "Mint and check Portworx tokens")
 public class TokenResource {
-
-    static final String ADMIN_YAML = """
-            name: Storage Administrator
-            email: admin@example.com
-            sub: admin@example.com
-            roles: ["system.admin"]
-            groups: ["*"]
-            """;
-    static final String KUBE_YAML = """
-            name: Kubernetes User
-            email: kubernetes@example.com
-            sub: kubernetes@example.com
-            roles: ["system.user"]
-            groups: ["kubernetes"]
-            """;
-    static final String ADMIN_JSON = """
-            {"name": "Storage Administrator", "email": "admin@example.com", "sub": "admin@example.com",
-             "roles": ["system.admin"], "groups": ["*"], "duration": "1y"}""";
 
     private final MintOperation minting;
     private final VerifyOperation verifying;
@@ -78,12 +62,11 @@ public class TokenResource {
             + "Send `Accept: text/plain` to get the bare token and a newline. With `secret`, the token is also stored "
             + "in that Kubernetes Secret (created, or updated when this service manages it), ready for a StorageClass; "
             + "if the write fails, no token is returned.")
-    @RequestBody(required = true, content = {
-            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintRequest.class),
-                    examples = @ExampleObject(name = "admin", summary = "Storage admin (setup guide)", value = ADMIN_JSON)),
-            @Content(mediaType = MediaTypes.YAML, schema = @Schema(implementation = MintRequest.class), examples = {
-                    @ExampleObject(name = "admin.yaml", summary = "The setup guide's admin.yaml", value = ADMIN_YAML),
-                    @ExampleObject(name = "kube.yaml", summary = "The setup guide's kube.yaml", value = KUBE_YAML) }) })
+    @RequestBody(required = true, description = "Examples: OpenApiExamples", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintRequest.class)),
+            @Content(mediaType = MediaTypes.YAML, schema = @Schema(implementation = MintRequest.class)),
+            @Content(mediaType = MediaTypes.X_YAML, schema = @Schema(implementation = MintRequest.class)),
+            @Content(mediaType = MediaTypes.TEXT_YAML, schema = @Schema(implementation = MintRequest.class)) })
     @APIResponse(responseCode = "200", description = "The signed token",
             content = { @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintResponse.class)),
                     @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
@@ -106,7 +89,8 @@ public class TokenResource {
             + "problem), or a Secret was asked for and Kubernetes is not configured, unreachable or kept conflicting",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public MintResponse mint(MintRequest request,
-            @Parameter(description = "Lifetime in pxctl syntax (e.g. 1y); same as the body's duration") @QueryParam("duration") String duration,
+            @Parameter(description = "Lifetime in pxctl syntax (e.g. 30d, 1y); or give duration in the body, not both. "
+                    + "Default pxtoken.default-duration (1d)", example = "1y") @QueryParam("duration") String duration,
             @Context UriInfo uri) {
         MintRequest body = RequestBodies.required(request);
         // an empty ?duration= is refused as pxctl refuses it, not read as absent
@@ -133,14 +117,19 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Check a token as Portworx would", description = "Checks issuer, algorithm (HS256/384/512), "
             + "time with zero leeway, signature, required claims and username against the current key and issuer. "
-            + "Answers 200 whether or not the token is valid; `reason` carries Portworx's own error text. "
-            + "The body may also be the bare token as text/plain.")
+            + "Answers 200 whether or not the token is valid; `reason` carries Portworx's own error text, and `hint` "
+            + "what was probably meant when the pasted text shows a common mistake. "
+            + "The body may be the bare token as text/plain.")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyRequest.class)),
             @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)) })
-    @APIResponse(responseCode = "200", description = "The verdict",
+    @APIResponse(responseCode = "200", description = "The verdict, valid or not",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyResponse.class)))
     @APIResponse(responseCode = "400", description = "No token in the body",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The body is larger than 64 KiB",
+            content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "The body is neither text/plain nor JSON",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "No usable shared secret is loaded",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -158,6 +147,7 @@ public class TokenResource {
     }
 
     private VerifyResponse check(String token) {
-        return VerifyResponse.of(verifying.verify(Caller.of(identity), RequestBodies.token(token)));
+        String pasted = RequestBodies.token(token);
+        return VerifyResponse.of(verifying.verify(Caller.of(identity), pasted), pasted);
     }
 }

@@ -3,6 +3,9 @@ package io.pxtoken.api;
 import java.time.Instant;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.pxtoken.token.Verification;
@@ -15,9 +18,16 @@ public record VerifyResponse(
                 + "\"Token used before issued\", \"signature is invalid\", \"<iss> is not a trusted issuer\", "
                 + "\"Required claim email missing from token\".") String reason,
         @Schema(description = "The token's claims when its payload could be decoded.") Map<String, Object> claims,
-        @Schema(description = "The exp claim, RFC 3339, when present.") Instant expiresAt) {
+        @Schema(description = "The exp claim, RFC 3339, when present.") Instant expiresAt,
+        @Schema(description = "What was probably meant, when the pasted text shows a common mistake (a 'Bearer ' "
+                + "prefix, a whole mint response); beside reason, never instead of it. Absent otherwise.")
+        @JsonInclude(Include.NON_NULL) String hint) {
 
-    static VerifyResponse of(Verification v) {
-        return new VerifyResponse(v.valid(), v.reason(), v.claims(), v.expiresAt());
+    /**
+     * @param v the verdict
+     * @param token the text that was checked, as sent
+     */
+    static VerifyResponse of(Verification v, String token) {
+        return new VerifyResponse(v.valid(), v.reason(), v.claims(), v.expiresAt(), v.valid() ? null : Hints.forToken(token));
     }
 }

@@ -42,7 +42,7 @@ public class DeleteSecretOperation {
         audit.secret(namespace, name);
         SecretTarget target = SecretTarget.of("secret", namespace, name, null);
         policy.mayDelete(caller, target.namespace(), target.name());
-        rules.check(target);
+        rules.checkDeletable(target);
         for (int attempt = 1; ; attempt++) {
             Optional<Secret> existing = secrets.read(namespace, name);
             if (existing.isEmpty()) {

@@ -38,17 +38,33 @@ public class SecretRules {
      * @throws SecretRefusedException (403) when the target is off limits
      */
     public void check(SecretTarget target) {
-        requireCluster();
+        requireCluster("so no token Secret can be written; to get the token alone, mint without 'secret'");
+        refuseKeysSecret(target);
+        requireNamespace(target.namespace());
+    }
+
+    /**
+     * The same rules for deleting a token Secret.
+     *
+     * @throws KubernetesUnavailableException (503) when no cluster is configured
+     * @throws SecretRefusedException (403) when the target is off limits
+     */
+    public void checkDeletable(SecretTarget target) {
+        requireCluster("so there are no token Secrets to delete");
+        refuseKeysSecret(target);
+        requireNamespace(target.namespace());
+    }
+
+    private void refuseKeysSecret(SecretTarget target) {
         if (target.name().equals(keysSecret)) {
             throw new SecretRefusedException("Secret " + target + " is named like the Secret holding the shared secret ("
                     + keysSecret + "); tokens are never written into it");
         }
-        requireNamespace(target.namespace());
     }
 
     /** The namespaces a listing covers: {@code namespace}, or every allowed one when it is null. */
     public List<String> namespacesToList(String namespace) {
-        requireCluster();
+        requireCluster("so there are no token Secrets to list");
         if (namespace == null) {
             requireEnabled();
             return namespaces;
@@ -57,11 +73,10 @@ public class SecretRules {
         return List.of(namespace);
     }
 
-    private void requireCluster() {
+    private void requireCluster(String consequence) {
         if (!cluster.configured()) {
             throw new KubernetesUnavailableException(503, "kubernetes-not-configured",
-                    "No Kubernetes cluster is configured (not running in a pod, no kubeconfig), so there are no token "
-                            + "Secrets to write, list or delete; to get a token alone, mint without 'secret'");
+                    "No Kubernetes cluster is configured (not running in a pod, no kubeconfig), " + consequence);
         }
     }
 

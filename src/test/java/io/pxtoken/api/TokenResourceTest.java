@@ -33,7 +33,7 @@ import io.restassured.response.Response;
 class TokenResourceTest {
 
     /** The setup guide's admin.yaml with its placeholders filled in, exactly as pxctl reads it. */
-    static final String ADMIN_YAML = TokenResource.ADMIN_YAML;
+    static final String ADMIN_YAML = OpenApiExamples.ADMIN_YAML;
 
 
     /** RestAssured cannot encode a String for YAML content types; bytes go as they are. */
