@@ -149,8 +149,9 @@ public class ProblemMapper {
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         Violation violation = new Violation("body", "cannot be parsed" + where);
         Problem p = problem(400, "invalid-request", "Invalid request", violation.toString(), uri, List.of(violation));
-        // nothing parsed at all: the body does not even start like JSON, as a YAML auth-config file does not
-        boolean notJsonAtAll = e.getProcessor() instanceof JsonParser parser && parser.currentToken() == null;
+        // the first value of the body failed: it does not even start like JSON, as a YAML auth-config file does not
+        boolean notJsonAtAll = e.getProcessor() instanceof JsonParser parser && parser.getParsingContext() != null
+                && parser.getParsingContext().inRoot() && parser.getParsingContext().getEntryCount() <= 1;
         return respond(notJsonAtAll ? p.withHint(Hints.NOT_JSON) : p);
     }
 
