@@ -193,7 +193,7 @@ public class OpenApiExamples implements OASFilter {
             case 429 -> out.put("rate-limited", problem(429, "rate-limited", "Too many requests",
                     "More than 40 requests from this caller at once, or more than 20.0 per second", at));
             case 502 -> out.put("refused", problem(502, "kubernetes-forbidden", "Kubernetes refused the service account",
-                    "Kubernetes refused to let this service " + (path.equals(TOKENS) ? "create" : "list")
+                    "Kubernetes refused to let this service " + verb(path, method)
                             + " secrets in portworx: give its service account the Role of k8s/ in that namespace"
                             + (path.equals(TOKENS) ? "; no token was issued" : ""), at));
             case 503 -> {
@@ -210,13 +210,19 @@ public class OpenApiExamples implements OASFilter {
                             at));
                 }
             }
-            case 504 -> out.put("timeout", problem(504, "kubernetes-timeout", "Kubernetes API timed out",
-                    "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to list secrets in portworx",
+            case 504 -> out.put("timeout", problem(504, "kubernetes-timeout", "Kubernetes API timed out", path.equals(SECRETS)
+                    ? "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to list secrets in portworx"
+                    : "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to " + verb(path, method)
+                            + " portworx/px-k8s-user; the token may have been stored: GET /v1/secrets shows what is there",
                     at));
             default -> {
             }
         }
         return out;
+    }
+
+    private static String verb(String path, PathItem.HttpMethod method) {
+        return path.equals(TOKENS) ? "create" : method == PathItem.HttpMethod.DELETE ? "delete" : "list";
     }
 
     private void success(String path, String type, Map<String, Object> out) {
