@@ -20,12 +20,14 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 
 import io.pxtoken.LogCapture;
+import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
 import io.pxtoken.TestTokens;
@@ -46,6 +48,10 @@ import io.restassured.specification.RequestSpecification;
 @WithKubernetesTestServer
 @TestProfile(CallerAuthTest.Profile.class)
 class CallerAuthTest {
+
+    /** What this test provokes on purpose stays off the console (printed if a test fails). */
+    @RegisterExtension
+    static final QuietLogs QUIET = new QuietLogs("io.pxtoken.kube.TokenSecrets", "com.github.benmanes.caffeine.cache.LocalAsyncCache");
 
     public static class Profile implements QuarkusTestProfile {
         @Override

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.pxtoken.QuietLogs;
 import io.pxtoken.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -25,6 +27,10 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(KeyRotationTest.Profile.class)
 class KeyRotationTest {
+
+    /** What this test provokes on purpose stays off the console (printed if a test fails). */
+    @RegisterExtension
+    static final QuietLogs QUIET = new QuietLogs("io.pxtoken.keys.SharedSecretStore");
 
     static final String FIRST = "1".repeat(64);
     static final String SECOND = "2".repeat(64);

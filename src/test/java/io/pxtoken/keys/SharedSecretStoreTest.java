@@ -18,9 +18,16 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pxtoken.QuietLogs;
+
 class SharedSecretStoreTest {
+
+    /** What this test provokes on purpose stays off the console (printed if a test fails). */
+    @RegisterExtension
+    static final QuietLogs QUIET = new QuietLogs("io.pxtoken.keys.SharedSecretStore");
 
     static final String SECRET_A = "A".repeat(63) + "a";
     static final String SECRET_B = "B".repeat(63) + "b";

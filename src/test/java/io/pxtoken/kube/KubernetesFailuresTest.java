@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.pxtoken.QuietLogs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -29,6 +31,10 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @WithKubernetesTestServer
 @TestProfile(KubernetesFailuresTest.Profile.class)
 class KubernetesFailuresTest {
+
+    /** What this test provokes on purpose stays off the console (printed if a test fails). */
+    @RegisterExtension
+    static final QuietLogs QUIET = new QuietLogs("io.pxtoken.kube.TokenSecrets");
 
     public static class Profile implements QuarkusTestProfile {
         @Override
