@@ -45,7 +45,7 @@ public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Po
     }
 
     /** Whether two keys fold (as Go's encoding/json folds them) to {@code sub}, or two to {@code roles}. */
-    static boolean ambiguous(java.util.Map<String, Object> claims) {
+    public static boolean ambiguous(java.util.Map<String, Object> claims) {
         int subs = 0;
         int roles = 0;
         for (String key : claims.keySet()) {
