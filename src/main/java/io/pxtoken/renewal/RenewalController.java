@@ -98,11 +98,15 @@ public class RenewalController {
                     : !cluster.configured() ? "no Kubernetes cluster" : "pxtoken.secrets.namespaces is empty");
             return;
         }
-        var le = config.leaderElection();
-        String identity = le.identity().orElseGet(() -> {
+        run(config.leaderElection().identity().orElseGet(() -> {
             String host = System.getenv("HOSTNAME");
             return host == null || host.isBlank() ? "px-token-service-" + UUID.randomUUID() : host;
-        });
+        }));
+    }
+
+    /** Runs for the Lease as {@code identity}; leads (and renews) while it holds it. */
+    void run(String identity) {
+        var le = config.leaderElection();
         String ns = le.namespace().orElseGet(leadership::defaultNamespace);
         LOG.infof("Renewal: runs on the leader of Lease %s/%s (this replica: %s)", ns, le.leaseName(), identity);
         election = leadership.run(ns, le.leaseName(), identity,

@@ -39,8 +39,11 @@ public class RenewalMetrics {
     private final Counter failed;
     private volatile String currentKey;
 
-    public RenewalMetrics(MeterRegistry registry) {
+    private final java.time.Clock clock;
+
+    public RenewalMetrics(MeterRegistry registry, java.time.Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         Gauge.builder("pxtoken_leader", leader, AtomicInteger::get)
                 .description("1 on the replica that renews managed tokens").register(registry);
         this.renewed = counter("renewed");
@@ -82,7 +85,7 @@ public class RenewalMetrics {
 
     private double ready(State st) {
         String key = currentKey;
-        return key != null && key.equals(st.keyFingerprint) && st.expiresAt > Instant.now().getEpochSecond() ? 1 : 0;
+        return key != null && key.equals(st.keyFingerprint) && st.expiresAt > clock.instant().getEpochSecond() ? 1 : 0;
     }
 
     void forget(String key) {

@@ -237,6 +237,12 @@ public class SecretRenewer {
 
     private Result failed(Secret s, String reason) {
         events.warning(s, "RenewalFailed", reason + "; the stored token is unchanged and renewal will be retried");
+        try {
+            // for GET /v1/secrets on any replica; best effort, the token itself is not touched
+            secrets.update(ManagedSecrets.annotated(s, ManagedSecrets.RENEWAL_ERROR, reason));
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not record the renewal error on %s/%s", s.getMetadata().getNamespace(), s.getMetadata().getName());
+        }
         return new Result(Outcome.FAILED, reason, s);
     }
 }
