@@ -53,7 +53,12 @@ public class RenewalController {
         volatile Due due;
         volatile int failures;
         volatile Instant retryAt;
+        /** A renewal of this Secret is under way: never two at once. */
+        volatile boolean running;
     }
+
+    /** Renewals under way at once; the pacer, not this, sets the rate. */
+    static final int WORKERS = 4;
 
     private final PxTokenConfig config;
     private final KubernetesCluster cluster;
@@ -123,6 +128,11 @@ public class RenewalController {
         stopLeading();
     }
 
+    /** How many managed Secrets this leader follows. */
+    public int tracked() {
+        return tracked.size();
+    }
+
     /** Whether this replica renews now. */
     public boolean leading() {
         return leading;
@@ -136,7 +146,7 @@ public class RenewalController {
         leading = true;
         metrics.leading(true);
         keySeen = keys.status().fingerprint();
-        worker = Executors.newSingleThreadExecutor(r -> daemon(r, "token-renewal"));
+        worker = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "token-renewal"));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "token-renewal-timer"));
         informers = watch.watch(namespaces, this::changed, this::removed);
         long tick = Math.max(10, config.renewal().tick().toMillis());
@@ -249,6 +259,12 @@ public class RenewalController {
                     continue;
                 }
                 t.due = null;
+                if (t.running) {
+                    // the informer saw this Secret change while it was being renewed: look again after that
+                    reschedule(first.key(), t, now.plusMillis(Math.max(10, config.renewal().tick().toMillis())));
+                    continue;
+                }
+                t.running = true;
                 pacer.acquire();
                 String key = first.key();
                 worker.submit(() -> renew(key, t));
@@ -259,9 +275,16 @@ public class RenewalController {
     }
 
     private void renew(String key, Tracked t) {
-        if (!leading || t.secret == null) {
-            return;
+        try {
+            if (leading && t.secret != null) {
+                renewNow(key, t);
+            }
+        } finally {
+            t.running = false;
         }
+    }
+
+    private void renewNow(String key, Tracked t) {
         SecretRenewer.Result r = renewer.renew(t.secret);
         metrics.renewal(r);
         switch (r.outcome()) {
