@@ -81,7 +81,7 @@ for run in $(seq 1 "$RUNS"); do
     start=$(date +%s%N)
     # shellcheck disable=SC2086
     java $OPTS -XX:MaxRAM="$LIMIT" ${JAVA_OPTS_EXTRA:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
-        -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false -jar "$JAR" > "$WORK/app-$run.log" 2>&1 &
+        -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false -Dpxtoken.auth.portworx.enabled=true -jar "$JAR" > "$WORK/app-$run.log" 2>&1 &
     APP_PID=$!
     for _ in $(seq 1 600); do
         curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break

@@ -117,6 +117,8 @@ if [[ "$AUTH" == 1 ]]; then
     jwt_sig=$(printf '%s.%s' "$jwt_header" "$jwt_payload" \
         | openssl dgst -sha256 -hmac "$(cat "$WORK/keys/shared-secret")" -binary | b64url)
     PXTOKEN_BENCH_AUTH="Bearer $jwt_header.$jwt_payload.$jwt_sig"
+    # with no Kubernetes API here, the caller is a Portworx token: accepted only when Portworx callers are on
+    AUTH_OPTS+=(-Dpxtoken.auth.portworx.enabled=true)
 else
     AUTH_OPTS+=(-Dpxtoken.auth.enabled=false)
 fi

@@ -5,6 +5,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.pxtoken.kube.SecretTarget;
+import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.InvalidClaimsException;
 import io.pxtoken.token.Quoted;
 import io.pxtoken.token.TokenDuration;
@@ -39,7 +40,25 @@ public record MintRequest(
                     examples = "portworx") String namespace,
             @Schema(description = "Name of the Secret; created, or updated when this service manages it.", required = true,
                     examples = "px-k8s-user") String name,
-            @Schema(description = "Data key for the token; Portworx reads auth-token.", examples = "auth-token") String key) {
+            @Schema(description = "Data key for the token; Portworx reads auth-token.", examples = "auth-token") String key,
+            @Schema(description = "Renew this long before the token expires (pxctl syntax, shorter than the duration). "
+                    + "Default: at 2/3 of the lifetime, less a jitter of at most 5%.", examples = "1d") String renewBefore,
+            @Schema(description = "Set to false to keep the token as minted: it is then never renewed or re-signed. "
+                    + "Default true.") Boolean renew) {
+    }
+
+    /** How the stored token is kept fresh; the default when no Secret or no renewal field was given. */
+    RenewalSpec renewal() {
+        if (secret == null) {
+            return RenewalSpec.DEFAULT;
+        }
+        boolean renew = secret.renew() == null || secret.renew();
+        if (secret.renewBefore() != null && !renew) {
+            throw new InvalidClaimsException(List.of(new Violation("secret.renewBefore",
+                    "is set while secret.renew is false; give one or the other")));
+        }
+        return new RenewalSpec(renew, secret.renewBefore() == null ? null
+                : TokenDuration.parse("secret.renewBefore", secret.renewBefore()));
     }
 
     /** The requested Secret, checked for valid Kubernetes names; {@code null} when none was asked for. */

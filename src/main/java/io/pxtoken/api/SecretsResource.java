@@ -56,12 +56,18 @@ public class SecretsResource {
     public record SecretInfo(String namespace, String name, String key, String subject, List<String> roles,
             List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint,
             @Schema(description = "True when the token was signed with the shared secret in use now; false means Portworx "
-                    + "rejects it after a rotation") boolean currentKey) {
+                    + "rejects it after a rotation") boolean currentKey,
+            @Schema(description = "When the token will be renewed; null when it is not renewed (renew: false)") Instant renewalTime,
+            @Schema(description = "True when the stored token is valid now under the current key and issuer") boolean ready,
+            @Schema(description = "Why the last renewal failed; null after a success") String lastRenewalError) {
 
-        static SecretInfo of(ManagedSecret m, String currentFingerprint) {
+        static SecretInfo of(ManagedSecret m, IssuerOperation.IssuerInfo issuer, java.time.Instant now) {
+            String current = issuer.key().fingerprint();
+            boolean currentKey = current != null && current.equals(m.keyFingerprint());
+            boolean ready = currentKey && issuer.issuer().equals(m.issuer()) && m.expiresAt() != null && m.expiresAt().isAfter(now);
             return new SecretInfo(m.namespace(), m.name(), m.key(), m.subject(), m.roles(), m.groups(), m.issuer(),
-                    m.issuedAt(), m.expiresAt(), m.jti(), m.keyFingerprint(),
-                    currentFingerprint != null && currentFingerprint.equals(m.keyFingerprint()));
+                    m.issuedAt(), m.expiresAt(), m.jti(), m.keyFingerprint(), currentKey, m.renewalTime(), ready,
+                    m.renewalError());
         }
     }
 
@@ -82,9 +88,11 @@ public class SecretsResource {
     @APIResponse(responseCode = "504", description = "Kubernetes did not answer within pxtoken.kubernetes.timeout",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public List<SecretInfo> list(@Parameter(description = "Only this namespace") @QueryParam("namespace") String namespace) {
-        List<ManagedSecret> found = listing.list(Caller.of(identity), namespace);
-        String current = issuer.currentFingerprint();
-        return found.stream().map(m -> SecretInfo.of(m, current)).toList();
+        Caller caller = Caller.of(identity);
+        List<ManagedSecret> found = listing.list(caller, namespace);
+        IssuerOperation.IssuerInfo info = issuer.describe(caller);
+        java.time.Instant now = issuer.now();
+        return found.stream().map(m -> SecretInfo.of(m, info, now)).toList();
     }
 
     @DELETE

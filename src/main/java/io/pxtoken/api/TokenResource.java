@@ -95,7 +95,7 @@ public class TokenResource {
         MintRequest body = RequestBodies.required(request);
         // an empty ?duration= is refused as pxctl refuses it, not read as absent
         MintOperation.Minted minted = minting.mint(Caller.of(identity), body.claims(),
-                body.lifetime(RequestBodies.query(uri, "duration")), body.secretTarget());
+                body.lifetime(RequestBodies.query(uri, "duration")), body.secretTarget(), body.renewal());
         return MintResponse.of(minted.token(), minted.secret(), body.wantsToken());
     }
 

@@ -44,6 +44,18 @@ public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Po
         return Uni.createFrom().item(() -> identity(request.token()));
     }
 
+    /** Whether two keys fold (as Go's encoding/json folds them) to {@code sub}, or two to {@code roles}. */
+    public static boolean ambiguous(java.util.Map<String, Object> claims) {
+        int subs = 0;
+        int roles = 0;
+        for (String key : claims.keySet()) {
+            String folded = key.replace('\u017F', 's').replace('\u212A', 'k').toLowerCase(java.util.Locale.ROOT);
+            subs += folded.equals(TokenIssuer.SUB) ? 1 : 0;
+            roles += folded.equals(TokenIssuer.ROLES) ? 1 : 0;
+        }
+        return subs > 1 || roles > 1;
+    }
+
     private SecurityIdentity identity(String token) {
         Verification v;
         try {
@@ -57,6 +69,11 @@ public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Po
         }
         if (!v.valid()) {
             throw new AuthenticationFailedException("The Portworx token was rejected: " + v.reason());
+        }
+        if (ambiguous(v.claims())) {
+            // Portworx folds key case when it reads sub and roles; a token that spells one twice could mean one
+            // thing here and another there, so it is no caller at all
+            throw new AuthenticationFailedException("The Portworx token names sub or roles more than once (in other cases)");
         }
         Object roles = v.claims().get(TokenIssuer.ROLES);
         List<String> roleList = roles instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();

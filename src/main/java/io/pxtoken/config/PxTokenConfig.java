@@ -181,6 +181,53 @@ public interface PxTokenConfig {
     /** HTTP connections. */
     Http http();
 
+    /** Keeping managed tokens valid. */
+    Renewal renewal();
+
+    /** One leader among the replicas renews. */
+    LeaderElection leaderElection();
+
+    interface Renewal {
+        /**
+         * Renew managed tokens before they expire and re-sign them when the shared secret rotates. Needs a cluster and
+         * {@code pxtoken.secrets.namespaces}; only the leader renews.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the renewal schedule is looked at (the earliest renewal only). */
+        @WithDefault("1s")
+        Duration tick();
+
+        /** The first retry of a failed renewal; each next one waits twice as long, up to {@code max-retry-interval}. */
+        @WithDefault("10s")
+        Duration firstRetry();
+
+        @WithDefault("5m")
+        Duration maxRetryInterval();
+    }
+
+    interface LeaderElection {
+        /** The Lease's name. */
+        @WithDefault("px-token-service")
+        String leaseName();
+
+        /** The Lease's namespace; unset: the service's own. */
+        Optional<String> namespace();
+
+        /** This replica's name in the Lease; unset: the pod name ({@code HOSTNAME}). */
+        Optional<String> identity();
+
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        Duration retryPeriod();
+    }
+
     interface Http {
         /**
          * A connection that sends nothing for this long is closed, so a half-sent request does not hold it
@@ -208,5 +255,13 @@ public interface PxTokenConfig {
         /** How long one call to the Kubernetes API may take before the request fails with 504. */
         @WithDefault("10s")
         Duration timeout();
+
+        /** Renewals and re-signings per second at most, so that a rotation of thousands does not flood the API. */
+        @WithDefault("20")
+        double qps();
+
+        /** Renewals at once before {@code qps} applies. */
+        @WithDefault("40")
+        int burst();
     }
 }

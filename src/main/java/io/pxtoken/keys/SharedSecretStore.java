@@ -54,6 +54,7 @@ public class SharedSecretStore {
     private final Clock clock;
 
     private volatile SharedSecret current;
+    private volatile SharedSecret previous;
     private volatile String problem;
     private byte[] pending;
     private ScheduledExecutorService poller;
@@ -105,6 +106,14 @@ public class SharedSecretStore {
         return s;
     }
 
+    /**
+     * The key used before the last rotation this process saw, or null: kept in memory only, so that tokens signed
+     * with it can be read and re-signed with the new one.
+     */
+    public SharedSecret previous() {
+        return previous;
+    }
+
     public KeyStatus status() {
         SharedSecret s = current;
         return s == null
@@ -138,6 +147,7 @@ public class SharedSecretStore {
         }
         pending = null;
         SharedSecret next = new SharedSecret(bytes, clock.instant());
+        previous = s;
         current = next;
         problem = null;
         if (s == null) {

@@ -17,7 +17,10 @@ import java.util.List;
  * @param expiresAt the token's exp
  * @param jti the token's id
  * @param keyFingerprint fingerprint of the key that signed it
+ * @param renewalTime when it will be renewed, or null when it is not
+ * @param renewalError why the last renewal failed, or null
  */
 public record ManagedSecret(String namespace, String name, String key, String subject, List<String> roles,
-        List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint) {
+        List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint,
+        Instant renewalTime, String renewalError) {
 }

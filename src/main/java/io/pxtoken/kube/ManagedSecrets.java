@@ -37,6 +37,20 @@ public final class ManagedSecrets {
     public static final String JTI = PREFIX + "jti";
     public static final String KEY_FINGERPRINT = PREFIX + "key-fingerprint";
     public static final String DATA_KEY = PREFIX + "key";
+    public static final String NAME = PREFIX + "name";
+    public static final String EMAIL = PREFIX + "email";
+    /** The lifetime asked for, in pxctl syntax: what a renewal mints again. */
+    public static final String DURATION = PREFIX + "duration";
+    /** When the token will be renewed (RFC 3339); absent when it is not renewed. */
+    public static final String RENEWAL_TIME = PREFIX + "renewal-time";
+    public static final String RENEW_BEFORE = PREFIX + "renew-before";
+    /** {@code "false"} when the mint request opted out of renewal. */
+    public static final String RENEW = PREFIX + "renew";
+    /** Why the last renewal failed; removed by the next success. */
+    public static final String RENEWAL_ERROR = PREFIX + "renewal-error";
+
+    /** Annotations that only some writes carry: a write that does not set them removes them. */
+    private static final List<String> OPTIONAL = List.of(GROUPS, RENEWAL_TIME, RENEW_BEFORE, RENEW, RENEWAL_ERROR);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,14 +63,24 @@ public final class ManagedSecrets {
         return labels != null && APP.equals(labels.get(MANAGED_BY));
     }
 
+    /**
+     * What renewal needs beside the token's own annotations.
+     *
+     * @param duration the lifetime in pxctl syntax
+     * @param renewalTime when to renew, or null when the token is not renewed
+     * @param renewBefore the request's renewBefore in pxctl syntax, or null
+     */
+    public record Renewal(String duration, Instant renewalTime, String renewBefore) {
+    }
+
     /** A new Secret holding the token. */
-    public static Secret fresh(SecretTarget target, IssuedToken token) {
+    public static Secret fresh(SecretTarget target, IssuedToken token, Renewal renewal) {
         return new SecretBuilder()
                 .withNewMetadata()
                 .withNamespace(target.namespace())
                 .withName(target.name())
                 .withLabels(Map.of(MANAGED_BY, APP, NAME_LABEL, APP))
-                .withAnnotations(annotations(target, token))
+                .withAnnotations(annotations(target, token, renewal))
                 .endMetadata()
                 .withType("Opaque")
                 .withData(Map.of(target.key(), encode(token)))
@@ -67,14 +91,14 @@ public final class ManagedSecrets {
      * Our labels, annotations and key over what is there; everything else on the Secret is kept, its uid and
      * resourceVersion included, so the update fails if the Secret changed since it was read.
      */
-    public static Secret merged(Secret existing, SecretTarget target, IssuedToken token) {
+    public static Secret merged(Secret existing, SecretTarget target, IssuedToken token, Renewal renewal) {
         ObjectMeta meta = existing.getMetadata();
         Map<String, String> labels = new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
         labels.put(MANAGED_BY, APP);
         labels.put(NAME_LABEL, APP);
         Map<String, String> annotations = new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
-        annotations.remove(GROUPS);
-        annotations.putAll(annotations(target, token));
+        OPTIONAL.forEach(annotations::remove);
+        annotations.putAll(annotations(target, token, renewal));
         Map<String, String> data = new LinkedHashMap<>(existing.getData() == null ? Map.of() : existing.getData());
         data.put(target.key(), encode(token));
         return new SecretBuilder(existing)
@@ -89,7 +113,42 @@ public final class ManagedSecrets {
         return new ManagedSecret(s.getMetadata().getNamespace(), s.getMetadata().getName(),
                 annotation(s, DATA_KEY), annotation(s, SUBJECT), stringList(annotation(s, ROLES)), stringList(annotation(s, GROUPS)),
                 annotation(s, ISSUER), instant(annotation(s, ISSUED_AT)), instant(annotation(s, EXPIRES_AT)),
-                annotation(s, JTI), annotation(s, KEY_FINGERPRINT));
+                annotation(s, JTI), annotation(s, KEY_FINGERPRINT), instant(annotation(s, RENEWAL_TIME)),
+                annotation(s, RENEWAL_ERROR));
+    }
+
+    /** The token stored in the Secret under its recorded key, or null. */
+    public static String token(Secret s) {
+        String key = annotation(s, DATA_KEY);
+        String data = key == null || s.getData() == null ? null : s.getData().get(key);
+        if (data == null) {
+            return null;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The Secret with one annotation set (or removed, when {@code value} is null); the token untouched. */
+    public static Secret annotated(Secret existing, String name, String value) {
+        Map<String, String> annotations = new LinkedHashMap<>(existing.getMetadata().getAnnotations() == null
+                ? Map.of() : existing.getMetadata().getAnnotations());
+        if (value == null) {
+            annotations.remove(name);
+        } else {
+            annotations.put(name, value);
+        }
+        return new SecretBuilder(existing).editMetadata().withAnnotations(annotations).endMetadata().build();
+    }
+
+    public static Instant instantAnnotation(Secret s, String name) {
+        return instant(annotation(s, name));
+    }
+
+    public static List<String> listAnnotation(Secret s, String name) {
+        return stringList(annotation(s, name));
     }
 
     public static String annotation(Secret s, String name) {
@@ -97,8 +156,19 @@ public final class ManagedSecrets {
         return a == null ? null : a.get(name);
     }
 
-    private static Map<String, String> annotations(SecretTarget target, IssuedToken token) {
+    private static Map<String, String> annotations(SecretTarget target, IssuedToken token, Renewal renewal) {
         Map<String, String> a = new HashMap<>();
+        a.put(NAME, token.claims().name());
+        a.put(EMAIL, token.claims().email() == null ? "" : token.claims().email());
+        a.put(DURATION, renewal.duration());
+        if (renewal.renewalTime() != null) {
+            a.put(RENEWAL_TIME, renewal.renewalTime().toString());
+        } else {
+            a.put(RENEW, "false");
+        }
+        if (renewal.renewBefore() != null) {
+            a.put(RENEW_BEFORE, renewal.renewBefore());
+        }
         a.put(SUBJECT, token.claims().sub());
         a.put(ROLES, json(token.claims().roles()));
         if (token.claims().groups() != null) {

@@ -20,10 +20,17 @@ public class IssuerOperation {
 
     private final TokenIssuer issuer;
     private final SharedSecretStore keys;
+    private final java.time.Clock clock;
 
-    public IssuerOperation(TokenIssuer issuer, SharedSecretStore keys) {
+    public IssuerOperation(TokenIssuer issuer, SharedSecretStore keys, java.time.Clock clock) {
         this.issuer = issuer;
         this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** The service's time, for judging what is valid now. */
+    public java.time.Instant now() {
+        return clock.instant();
     }
 
     public IssuerInfo describe(Caller caller) {

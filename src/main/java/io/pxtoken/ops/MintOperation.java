@@ -1,5 +1,6 @@
 package io.pxtoken.ops;
 
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,11 @@ import io.pxtoken.kube.SecretNotManagedException;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.kube.WrittenSecret;
+import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.CheckedRequest;
+import io.pxtoken.token.InvalidClaimsException;
+import io.pxtoken.token.Quoted;
+import io.pxtoken.token.Violation;
 import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenIssuer;
@@ -55,9 +60,13 @@ public class MintOperation {
      * @param duration the lifetime asked for, or null for the default
      * @param target the Secret to write, or null
      */
-    public Minted mint(Caller caller, UserClaims requested, TokenDuration duration, SecretTarget target) {
+    public Minted mint(Caller caller, UserClaims requested, TokenDuration duration, SecretTarget target, RenewalSpec renewal) {
         // only checked claims reach the audit trail: a refused field may hold anything, a pasted token included
         CheckedRequest checked = issuer.check(requested, duration);
+        if (renewal.renewBefore() != null && renewal.renewBefore().seconds() >= checked.lifetime().seconds()) {
+            throw new InvalidClaimsException(List.of(new Violation("secret.renewBefore", Quoted.value(renewal.renewBefore().text())
+                    + " is not shorter than the duration " + Quoted.value(checked.lifetime().text()))));
+        }
         audit.requested(checked.claims(), checked.lifetime().text(), target);
         policy.mayMint(caller, checked.claims(), target);
         if (target != null) {
@@ -65,23 +74,23 @@ public class MintOperation {
         }
         IssuedToken token = issuer.issue(checked);
         audit.issued(token);
-        return new Minted(token, target == null ? null : store(target, token));
+        return new Minted(token, target == null ? null : store(target, token, renewal.annotationsFor(token, checked.lifetime())));
     }
 
     /** Creates the Secret, or updates it if this service manages it; a concurrent change means read and decide again. */
-    private WrittenSecret store(SecretTarget target, IssuedToken token) {
+    private WrittenSecret store(SecretTarget target, IssuedToken token, ManagedSecrets.Renewal renewal) {
         for (int attempt = 1; ; attempt++) {
             Optional<Secret> existing = secrets.read(target.namespace(), target.name());
             try {
                 if (existing.isEmpty()) {
-                    Secret created = secrets.create(ManagedSecrets.fresh(target, token));
+                    Secret created = secrets.create(ManagedSecrets.fresh(target, token, renewal));
                     LOG.infof("Created Secret %s key %s with token jti=%s", target, target.key(), token.jti());
                     return new WrittenSecret(target, "created", created.getMetadata().getResourceVersion());
                 }
                 if (!ManagedSecrets.managed(existing.get())) {
                     throw new SecretNotManagedException(target);
                 }
-                Secret updated = secrets.update(ManagedSecrets.merged(existing.get(), target, token));
+                Secret updated = secrets.update(ManagedSecrets.merged(existing.get(), target, token, renewal));
                 LOG.infof("Updated Secret %s key %s with token jti=%s", target, target.key(), token.jti());
                 return new WrittenSecret(target, "updated", updated.getMetadata().getResourceVersion());
             } catch (KubernetesConflictException e) {

@@ -70,6 +70,11 @@ public class TokenVerifier {
         return parts.length == 3 ? mapClaims(parts[1]) : null;
     }
 
+    /** Verifies as Portworx would if it held {@code key}: for reading a token signed before a rotation. */
+    public Verification verifyWith(SharedSecret key, String token) {
+        return new TokenVerifier(issuer, () -> key, clock).verify(token);
+    }
+
     /** Verifies with the current shared secret, accepting HS256, HS384 and HS512 as Portworx does. */
     public Verification verify(String token) {
         return verify(token, SHARED_SECRET_ALGORITHMS);

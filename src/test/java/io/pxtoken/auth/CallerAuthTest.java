@@ -142,6 +142,15 @@ class CallerAuthTest {
     }
 
     @Test
+    void aTokenSpellingRolesTwiceIsNoCaller() {
+        // Portworx reads roles case-insensitively (the last spelling wins): {"roles":[admin],"Roles":[user]} is a
+        // system.user token to Portworx, so it must not be an admin here
+        String twice = TestTokens.sign(TestTokens.claims("root@example.com", List.of("system.admin"))
+                .claim("Roles", List.of("system.user")).build(), JWSAlgorithm.HS256, TestKeys.secret());
+        unauthenticated(mintAs(twice, ADMIN_BODY), "more than once");
+    }
+
+    @Test
     void aPortworxAdminMayNeverTouchSecrets() {
         String admin = TestTokens.portworx("root@example.com", "system.admin");
         mintAs(admin, USER_BODY.replace("}", ",\"secret\":{\"namespace\":\"test\",\"name\":\"px-k8s-user\"}}"))

@@ -162,18 +162,33 @@ class ManifestsTest {
 
     @Test
     void rbacIsNoWiderThanUsed() {
-        Set<String> used = Set.of("get", "list", "create", "update", "delete");
+        // what the service does with each resource, and nothing more
+        Map<String, Set<String>> used = Map.of(
+                "secrets", Set.of("get", "list", "watch", "create", "update", "delete"),
+                "events", Set.of("create"),
+                "leases", Set.of("get", "create", "update"));
         for (Doc d : Manifests.ofKind(DOCS, "Role")) {
             if (d.file().toString().contains("examples")) {
                 continue;
             }
             Role role = d.as(Role.class);
-            assertNotNull(role.getMetadata().getNamespace(), "a Role per namespace, never cluster-wide Secret access");
+            boolean lease = d.file().toString().contains("leader-election");
+            if (!lease) {
+                assertNotNull(role.getMetadata().getNamespace(), "a Role per namespace, never cluster-wide Secret access");
+            }
             for (PolicyRule r : role.getRules()) {
-                assertEquals(List.of(""), r.getApiGroups());
-                assertEquals(List.of("secrets"), r.getResources());
-                assertTrue(used.containsAll(r.getVerbs()), "verbs " + r.getVerbs());
-                assertFalse(r.getVerbs().contains("*") || r.getVerbs().contains("watch") || r.getVerbs().contains("patch"));
+                assertEquals(1, r.getResources().size(), "one resource per rule");
+                String resource = r.getResources().get(0);
+                assertEquals(List.of(resource.equals("leases") ? "coordination.k8s.io" : ""), r.getApiGroups());
+                assertTrue(used.containsKey(resource), "resource " + resource);
+                assertTrue(used.get(resource).containsAll(r.getVerbs()), resource + " verbs " + r.getVerbs());
+                assertFalse(r.getVerbs().contains("*") || r.getVerbs().contains("patch"));
+                if (lease && !r.getVerbs().equals(List.of("create"))) {
+                    assertEquals(List.of("px-token-service"), r.getResourceNames(), "get/update only the service's own Lease");
+                }
+                if (resource.equals("secrets") || resource.equals("events")) {
+                    assertFalse(lease, "no Secret or Event rights in the service's own namespace Role");
+                }
             }
         }
         assertTrue(Manifests.ofKind(DOCS, "ClusterRole").stream().allMatch(d -> d.file().toString().contains("examples")),

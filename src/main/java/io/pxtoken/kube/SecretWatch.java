@@ -1,0 +1,55 @@
+package io.pxtoken.kube;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Follows the managed token Secrets of some namespaces with informers restricted by the managed-by label: a watch,
+ * not a poll, and no rights beyond {@code get list watch} on Secrets there.
+ */
+@ApplicationScoped
+public class SecretWatch {
+
+    private final KubernetesCluster cluster;
+
+    public SecretWatch(KubernetesCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /**
+     * @param changed called with each managed Secret as it is first listed, and again whenever it changes
+     * @param removed called when one is deleted or loses the label
+     * @return what stops the informers
+     */
+    public AutoCloseable watch(List<String> namespaces, Consumer<Secret> changed, Consumer<Secret> removed) {
+        List<SharedIndexInformer<Secret>> informers = new ArrayList<>();
+        ResourceEventHandler<Secret> handler = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Secret s) {
+                changed.accept(s);
+            }
+
+            @Override
+            public void onUpdate(Secret before, Secret after) {
+                changed.accept(after);
+            }
+
+            @Override
+            public void onDelete(Secret s, boolean finalStateUnknown) {
+                removed.accept(s);
+            }
+        };
+        for (String ns : namespaces) {
+            informers.add(cluster.client().secrets().inNamespace(ns)
+                    .withLabel(ManagedSecrets.MANAGED_BY, ManagedSecrets.APP).inform(handler, 0));
+        }
+        return () -> informers.forEach(SharedIndexInformer::close);
+    }
+}

@@ -1,0 +1,352 @@
+package io.pxtoken.renewal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.keys.SharedSecretStore;
+import io.pxtoken.kube.KubernetesCluster;
+import io.pxtoken.kube.Leadership;
+import io.pxtoken.kube.ManagedSecrets;
+import io.pxtoken.kube.SecretWatch;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Keeps every managed token valid. The leader (one replica, through a Lease) follows the managed Secrets with
+ * informers and keeps one timer per Secret: at its {@code renewal-time} annotation, now when it was signed with a
+ * key other than the current one, later after a failure (10 s, doubling, at most 5 minutes). All state is on the
+ * Secrets, so a new leader, or a restart, carries on where the last one stopped and renews nothing early.
+ */
+@ApplicationScoped
+public class RenewalController {
+
+    private static final Logger LOG = Logger.getLogger(RenewalController.class);
+
+    /** A Secret's place in the schedule. */
+    private record Due(Instant at, long seq, String key) {
+    }
+
+    /** What the schedule knows of one Secret. */
+    private static final class Tracked {
+        volatile Secret secret;
+        volatile Due due;
+        volatile int failures;
+        volatile Instant retryAt;
+        /** A renewal of this Secret is under way: never two at once. */
+        volatile boolean running;
+    }
+
+    /** Renewals under way at once; the pacer, not this, sets the rate. */
+    static final int WORKERS = 4;
+
+    private final PxTokenConfig config;
+    private final KubernetesCluster cluster;
+    private final SecretWatch watch;
+    private final Leadership leadership;
+    private final SecretRenewer renewer;
+    private final SharedSecretStore keys;
+    private final RenewalMetrics metrics;
+    private final Clock clock;
+    private final List<String> namespaces;
+
+    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<Due> schedule = new ConcurrentSkipListSet<>(
+            Comparator.comparing(Due::at).thenComparingLong(Due::seq));
+    private final AtomicLong seq = new AtomicLong();
+    private final Pacer pacer;
+
+    private volatile boolean leading;
+    private volatile String keySeen;
+    private volatile AutoCloseable informers;
+    private volatile CompletableFuture<?> election;
+    private ScheduledExecutorService ticker;
+    private ExecutorService worker;
+
+    public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, Leadership leadership,
+            SecretRenewer renewer, SharedSecretStore keys, RenewalMetrics metrics, Clock clock) {
+        this.config = config;
+        this.cluster = cluster;
+        this.watch = watch;
+        this.leadership = leadership;
+        this.renewer = renewer;
+        this.keys = keys;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.namespaces = config.secrets().namespaces().orElse(List.of());
+        this.pacer = new Pacer(config.kubernetes().qps(), config.kubernetes().burst());
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.renewal().enabled() || !cluster.configured() || namespaces.isEmpty()) {
+            LOG.infof("Renewal: off (%s)", !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
+                    : !cluster.configured() ? "no Kubernetes cluster" : "pxtoken.secrets.namespaces is empty");
+            return;
+        }
+        run(config.leaderElection().identity().orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            return host == null || host.isBlank() ? "px-token-service-" + UUID.randomUUID() : host;
+        }));
+    }
+
+    /** Runs for the Lease as {@code identity}; leads (and renews) while it holds it. */
+    void run(String identity) {
+        var le = config.leaderElection();
+        String ns = le.namespace().orElseGet(leadership::defaultNamespace);
+        LOG.infof("Renewal: runs on the leader of Lease %s/%s (this replica: %s)", ns, le.leaseName(), identity);
+        election = leadership.run(ns, le.leaseName(), identity,
+                new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
+                this::startLeading, this::stopLeading);
+    }
+
+    @PreDestroy
+    void stop() {
+        CompletableFuture<?> e = election;
+        if (e != null) {
+            e.cancel(true);
+        }
+        stopLeading();
+    }
+
+    /** How many managed Secrets this leader follows. */
+    public int tracked() {
+        return tracked.size();
+    }
+
+    /** Whether this replica renews now. */
+    public boolean leading() {
+        return leading;
+    }
+
+    synchronized void startLeading() {
+        if (leading) {
+            return;
+        }
+        LOG.infof("Renewal: this replica leads; watching token Secrets in %s", namespaces);
+        leading = true;
+        metrics.leading(true);
+        keySeen = keys.status().fingerprint();
+        worker = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "token-renewal"));
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "token-renewal-timer"));
+        informers = watch.watch(namespaces, this::changed, this::removed);
+        long tick = Math.max(10, config.renewal().tick().toMillis());
+        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stopLeading() {
+        if (!leading) {
+            return;
+        }
+        LOG.info("Renewal: this replica no longer leads");
+        leading = false;
+        metrics.leading(false);
+        try {
+            informers.close();
+        } catch (Exception e) {
+            LOG.debugf("Closing informers: %s", e.getClass().getName());
+        }
+        ticker.shutdownNow();
+        worker.shutdownNow();
+        tracked.keySet().forEach(metrics::forget);
+        tracked.clear();
+        schedule.clear();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String key(Secret s) {
+        return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+    }
+
+    /** A managed Secret appeared or changed: its timer is set from what it says now. */
+    private void changed(Secret s) {
+        String key = key(s);
+        Tracked t = tracked.computeIfAbsent(key, k -> new Tracked());
+        t.secret = s;
+        metrics.track(key, s, keys.status().fingerprint(), clock.instant());
+        Instant at = dueAt(s);
+        if (at != null && t.retryAt != null && at.isBefore(t.retryAt)) {
+            at = t.retryAt;
+        }
+        reschedule(key, t, at);
+    }
+
+    private void removed(Secret s) {
+        String key = key(s);
+        Tracked t = tracked.remove(key);
+        if (t != null && t.due != null) {
+            schedule.remove(t.due);
+        }
+        metrics.forget(key);
+    }
+
+    /** When the Secret needs renewing: never when opted out, now when signed with another key, else its renewal-time. */
+    private Instant dueAt(Secret s) {
+        if ("false".equals(ManagedSecrets.annotation(s, ManagedSecrets.RENEW))) {
+            return null;
+        }
+        String current = keys.status().fingerprint();
+        if (current != null && !current.equals(ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT))) {
+            return clock.instant();
+        }
+        Instant at = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
+        if (at == null) {
+            // an unreadable or missing time: the renewer says why in an Event and leaves it alone
+            return clock.instant();
+        }
+        return at;
+    }
+
+    private synchronized void reschedule(String key, Tracked t, Instant at) {
+        if (t.due != null) {
+            schedule.remove(t.due);
+            t.due = null;
+        }
+        if (at != null) {
+            t.due = new Due(at, seq.incrementAndGet(), key);
+            schedule.add(t.due);
+        }
+    }
+
+    /** Looks at the earliest timer only, and at the key: a rotation makes every Secret of another key due now. */
+    private void tick() {
+        try {
+            String current = keys.status().fingerprint();
+            if (current != null && !Objects.equals(current, keySeen)) {
+                keySeen = current;
+                LOG.infof("Renewal: the shared secret is now %s; re-signing the Secrets of other keys", current);
+                tracked.forEach((key, t) -> {
+                    if (t.secret != null && !current.equals(ManagedSecrets.annotation(t.secret, ManagedSecrets.KEY_FINGERPRINT))
+                            && !"false".equals(ManagedSecrets.annotation(t.secret, ManagedSecrets.RENEW))) {
+                        t.retryAt = null;
+                        t.failures = 0;
+                        reschedule(key, t, clock.instant());
+                    }
+                });
+            }
+            Instant now = clock.instant();
+            Due first;
+            while (leading && (first = schedule.isEmpty() ? null : schedule.first()) != null && !first.at().isAfter(now)) {
+                if (!schedule.remove(first)) {
+                    continue;
+                }
+                Tracked t = tracked.get(first.key());
+                if (t == null || t.due != first) {
+                    continue;
+                }
+                t.due = null;
+                if (t.running) {
+                    // the informer saw this Secret change while it was being renewed: look again after that
+                    reschedule(first.key(), t, now.plusMillis(Math.max(10, config.renewal().tick().toMillis())));
+                    continue;
+                }
+                t.running = true;
+                pacer.acquire();
+                String key = first.key();
+                worker.submit(() -> renew(key, t));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Renewal timer: %s", e.getClass().getName());
+        }
+    }
+
+    private void renew(String key, Tracked t) {
+        try {
+            if (leading && t.secret != null) {
+                renewNow(key, t);
+            }
+        } finally {
+            t.running = false;
+        }
+    }
+
+    private void renewNow(String key, Tracked t) {
+        SecretRenewer.Result r = renewer.renew(t.secret);
+        metrics.renewal(r);
+        switch (r.outcome()) {
+            case RENEWED -> {
+                t.failures = 0;
+                t.retryAt = null;
+                // the informer delivers the written Secret too; until then, the next timer comes from what was written
+                t.secret = r.secret();
+                reschedule(key, t, dueAt(r.secret()));
+            }
+            case LEFT_ALONE -> {
+                t.failures = 0;
+                t.retryAt = null;
+            }
+            case FAILED -> {
+                t.failures++;
+                Duration wait = backoff(t.failures);
+                t.retryAt = clock.instant().plus(wait);
+                LOG.warnf("Renewal of Secret %s failed (%s); retry in %ss", key, r.reason(), wait.toSeconds());
+                reschedule(key, t, t.retryAt);
+            }
+        }
+    }
+
+    /** 10 s, 20 s, 40 s ... at most 5 minutes (pxtoken.renewal.first-retry, max-retry-interval). */
+    Duration backoff(int failures) {
+        Duration first = config.renewal().firstRetry();
+        Duration max = config.renewal().maxRetryInterval();
+        long millis = first.toMillis() << Math.min(20, failures - 1);
+        return millis <= 0 || millis > max.toMillis() ? max : Duration.ofMillis(millis);
+    }
+
+    /** Renewals at most {@code qps} per second after a burst: a rotation of thousands never floods the API server. */
+    static final class Pacer {
+        private final double perNano;
+        private final double burst;
+        private double tokens;
+        private long last = System.nanoTime();
+
+        Pacer(double qps, int burst) {
+            this.perNano = qps / 1e9;
+            this.burst = Math.max(1, burst);
+            this.tokens = this.burst;
+        }
+
+        synchronized void acquire() {
+            while (true) {
+                long now = System.nanoTime();
+                tokens = Math.min(burst, tokens + (now - last) * perNano);
+                last = now;
+                if (tokens >= 1) {
+                    tokens -= 1;
+                    return;
+                }
+                long waitNanos = (long) Math.ceil((1 - tokens) / perNano);
+                try {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.pxtoken.renewal;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pxtoken.TestKeys;
+import io.pxtoken.kube.ManagedSecrets;
+import io.pxtoken.kube.SecretTarget;
+import io.pxtoken.token.IssuedToken;
+import io.pxtoken.token.TokenDuration;
+import io.pxtoken.token.TokenIssuer;
+import io.pxtoken.token.UserClaims;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * The renewal benchmark (bench/renewal.sh; not part of {@code verify}: its name does not end in Test). Managed
+ * Secrets spread over namespaces in the fabric8 mock API server; measures the heap the leader's informers and timers
+ * add, the process's CPU while idle, and the time to re-sign them all after a rotation at the configured qps.
+ * Sizes from system properties: bench.secrets (10000), bench.namespaces (100), bench.qps (500).
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestProfile(RenewalBench.Profile.class)
+class RenewalBench {
+
+    static final int SECRETS = Integer.getInteger("bench.secrets", 10_000);
+    static final int NAMESPACES = Integer.getInteger("bench.namespaces", 100);
+    static final String QPS = System.getProperty("bench.qps", "500");
+    static final String FIRST = "1".repeat(64);
+    static final String SECOND = "2".repeat(64);
+    static Path dir;
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> keys = TestKeys.profile(FIRST);
+            dir = Path.of(keys.get("pxtoken.keys.dir"));
+            Map<String, String> c = new HashMap<>(keys);
+            c.put("pxtoken.kubernetes.enabled", "true");
+            c.put("pxtoken.secrets.namespaces", IntStream.range(0, NAMESPACES).mapToObj(i -> "ns-" + i).collect(Collectors.joining(",")));
+            c.put("pxtoken.renewal.enabled", "true");
+            c.put("pxtoken.leader-election.namespace", "test");
+            c.put("pxtoken.kubernetes.qps", QPS);
+            c.put("pxtoken.kubernetes.burst", QPS);
+            c.put("pxtoken.max-duration", "1y");
+            c.put("quarkus.log.category.\"io.pxtoken.renewal\".level", "WARN");
+            c.put("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+            return c;
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    RenewalController controller;
+
+    @Inject
+    TokenIssuer issuer;
+
+    @Inject
+    MeterRegistry registry;
+
+    static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    double resigned() {
+        var c = registry.find("pxtoken_renewals_total").tag("result", "resigned").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void renewal() throws Exception {
+        RenewalTest.within(Duration.ofSeconds(60), controller::leading, "leads");
+        controller.stopLeading();
+        KubernetesClient client = server.getClient();
+        long started = System.nanoTime();
+        for (int i = 0; i < SECRETS; i++) {
+            String ns = "ns-" + (i % NAMESPACES);
+            SecretTarget target = new SecretTarget(ns, "token-" + i, "auth-token");
+            IssuedToken token = issuer.issue(new UserClaims("u" + i, "u" + i + "@example.com", "u" + i + "@example.com",
+                    List.of("system.user"), List.of("tenant")), TokenDuration.parse("duration", "30d"));
+            client.secrets().inNamespace(ns).resource(ManagedSecrets.fresh(target, token,
+                    RenewalSpec.DEFAULT.annotationsFor(token, TokenDuration.parse("duration", "30d")))).create();
+        }
+        System.out.printf("BENCH created %d Secrets in %d namespaces in %.1f s%n", SECRETS, NAMESPACES,
+                (System.nanoTime() - started) / 1e9);
+
+        long before = usedHeap();
+        started = System.nanoTime();
+        controller.startLeading();
+        RenewalTest.within(Duration.ofMinutes(10), () -> controller.tracked() == SECRETS, "all Secrets followed");
+        System.out.printf("BENCH informers synced %d Secrets in %.1f s%n", SECRETS, (System.nanoTime() - started) / 1e9);
+        long after = usedHeap();
+        System.out.printf("BENCH heap added by informers and timers: %.1f MiB (%d -> %d bytes)%n",
+                (after - before) / 1048576.0, before, after);
+
+        double cpu0 = cpuSeconds();
+        long idle0 = System.nanoTime();
+        Thread.sleep(30_000);
+        double idleSeconds = (System.nanoTime() - idle0) / 1e9;
+        System.out.printf("BENCH idle CPU (whole JVM: service and mock API server): %.2f%% of a core over %.0f s%n",
+                100 * (cpuSeconds() - cpu0) / idleSeconds, idleSeconds);
+
+        double resigned0 = resigned();
+        started = System.nanoTime();
+        TestKeys.write(dir, SECOND);
+        RenewalTest.within(Duration.ofMinutes(30), () -> resigned() - resigned0 >= SECRETS, "all re-signed");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("BENCH re-signed %d Secrets in %.1f s after the key file changed: %.0f per second (qps %s)%n",
+                SECRETS, seconds, SECRETS / seconds, QPS);
+        String fingerprint = io.pxtoken.keys.SharedSecret.fingerprint(SECOND.getBytes(StandardCharsets.UTF_8));
+        long stale = IntStream.range(0, NAMESPACES).mapToLong(n -> client.secrets().inNamespace("ns-" + n).list().getItems().stream()
+                .filter(s -> !fingerprint.equals(ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT))).count()).sum();
+        System.out.printf("BENCH Secrets still on the old key: %d%n", stale);
+    }
+}

@@ -1,0 +1,247 @@
+package io.pxtoken.renewal;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jwt.SignedJWT;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.pxtoken.TestClock;
+import io.pxtoken.TestKeys;
+import io.pxtoken.keys.SharedSecret;
+import io.pxtoken.kube.ManagedSecrets;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * Managed tokens kept valid against the mock API server (CRUD mode, with watches): renewed on time with the same
+ * claims, kept when renewal fails and retried, re-signed after a rotation, and never renewed early. The test moves
+ * the service's clock; it waits (bounded) only for the controller to act on what the clock says.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestProfile(RenewalTest.Profile.class)
+class RenewalTest {
+
+    static final String FIRST = "f".repeat(64);
+    static final String SECOND = "s".repeat(64);
+    static Path dir;
+    static volatile String key = FIRST;
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> keys = TestKeys.profile(FIRST);
+            dir = Path.of(keys.get("pxtoken.keys.dir"));
+            return Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
+                    Map.entry("pxtoken.keys.generate-if-missing", "false"),
+                    Map.entry("pxtoken.kubernetes.enabled", "true"),
+                    Map.entry("pxtoken.secrets.namespaces", "test"),
+                    Map.entry("pxtoken.renewal.enabled", "true"),
+                    Map.entry("pxtoken.renewal.tick", "50ms"),
+                    Map.entry("pxtoken.leader-election.namespace", "test"),
+                    Map.entry("pxtoken.leader-election.lease-duration", "3s"),
+                    Map.entry("pxtoken.leader-election.renew-deadline", "2s"),
+                    Map.entry("pxtoken.leader-election.retry-period", "200ms"));
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    TestClock clock;
+
+    @Inject
+    RenewalController controller;
+
+    @BeforeEach
+    void leader() throws InterruptedException {
+        within(Duration.ofSeconds(30), controller::leading, "this replica leads");
+    }
+
+    @AfterEach
+    void release() {
+        clock.release();
+    }
+
+    static void within(Duration limit, Supplier<Boolean> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.get()) {
+            assertTrue(System.nanoTime() < deadline, "not within " + limit + ": " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private Secret secret(String name) {
+        return server.getClient().secrets().inNamespace("test").withName(name).get();
+    }
+
+    private static String annotation(Secret s, String name) {
+        return s.getMetadata().getAnnotations().get(name);
+    }
+
+    private static void mint(String name, String duration, String secretExtra) {
+        given().contentType("application/json").body("{\"name\":\"Renewed User\",\"email\":\"r@example.com\",\"sub\":\"r@example.com\","
+                + "\"roles\":[\"system.user\"],\"groups\":[\"kubernetes\"],\"duration\":\"" + duration + "\","
+                + "\"secret\":{\"namespace\":\"test\",\"name\":\"" + name + "\"" + secretExtra + "}}")
+                .post("/v1/tokens").then().statusCode(200);
+    }
+
+    private List<String> eventReasons(String name) {
+        return server.getClient().v1().events().inNamespace("test").list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+    }
+
+    @Test
+    void aTokenIsRenewedAtTwoThirdsOfItsLifetimeWithANewJtiAndTheSameClaims() throws Exception {
+        clock.pin(Instant.now());
+        mint("short", "30s", "");
+        Secret before = secret("short");
+        Instant exp = Instant.parse(annotation(before, ManagedSecrets.EXPIRES_AT));
+        Instant mintedAt = exp.minusSeconds(30);
+        Instant renewal = Instant.parse(annotation(before, ManagedSecrets.RENEWAL_TIME));
+        assertFalse(renewal.isBefore(mintedAt.plusMillis(18_000)), "not before 60% of the lifetime: " + renewal);
+        assertFalse(renewal.isAfter(mintedAt.plusMillis(20_000)), "not after 2/3 of the lifetime: " + renewal);
+        String jti = annotation(before, ManagedSecrets.JTI);
+
+        clock.pin(renewal.minusMillis(500));
+        Thread.sleep(500);
+        assertEquals(jti, annotation(secret("short"), ManagedSecrets.JTI), "nothing happens before the renewal time");
+
+        clock.pin(renewal.plusMillis(1));
+        within(Duration.ofSeconds(20), () -> !jti.equals(annotation(secret("short"), ManagedSecrets.JTI)), "renewed");
+        Secret after = secret("short");
+        String token = ManagedSecrets.token(after);
+        SignedJWT jwt = TestKeys.verified(token, key.getBytes(StandardCharsets.UTF_8));
+        assertEquals("r@example.com", jwt.getJWTClaimsSet().getSubject());
+        assertEquals(List.of("system.user"), jwt.getJWTClaimsSet().getStringListClaim("roles"));
+        assertEquals(List.of("kubernetes"), jwt.getJWTClaimsSet().getStringListClaim("groups"));
+        assertEquals(renewal.plusMillis(1).getEpochSecond() + 30, jwt.getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond());
+        assertTrue(Instant.parse(annotation(after, ManagedSecrets.RENEWAL_TIME)).isAfter(renewal), "the next renewal is later");
+        within(Duration.ofSeconds(10), () -> eventReasons("short").contains("Renewed"), "a Renewed Event");
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("pxtoken_secret_expiration_timestamp_seconds{name=\"short\",namespace=\"test\"}"))
+                .body(containsString("pxtoken_leader 1.0"));
+    }
+
+    @Test
+    void renewBeforeMovesTheRenewalAndRenewFalseKeepsTheToken() throws Exception {
+        clock.pin(Instant.now());
+        mint("early", "1h", ",\"renewBefore\":\"10m\"");
+        mint("kept", "1h", ",\"renew\":false");
+        Secret early = secret("early");
+        Instant exp = Instant.parse(annotation(early, ManagedSecrets.EXPIRES_AT));
+        assertEquals(exp.minusSeconds(600), Instant.parse(annotation(early, ManagedSecrets.RENEWAL_TIME)));
+        Secret kept = secret("kept");
+        assertEquals("false", annotation(kept, ManagedSecrets.RENEW));
+        assertNull(annotation(kept, ManagedSecrets.RENEWAL_TIME));
+        String earlyJti = annotation(early, ManagedSecrets.JTI);
+        String keptJti = annotation(kept, ManagedSecrets.JTI);
+
+        clock.pin(exp.minusSeconds(599));
+        within(Duration.ofSeconds(20), () -> !earlyJti.equals(annotation(secret("early"), ManagedSecrets.JTI)), "early renewed");
+        clock.pin(exp.plusSeconds(60));
+        Thread.sleep(300);
+        assertEquals(keptJti, annotation(secret("kept"), ManagedSecrets.JTI), "renew: false is never renewed");
+        given().get("/v1/secrets?namespace=test").then().statusCode(200)
+                .body("find { it.name == 'kept' }.renewalTime", org.hamcrest.Matchers.nullValue())
+                .body("find { it.name == 'early' }.renewalTime", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheOldTokenReportsItAndSucceedsOnRetry() throws Exception {
+        clock.pin(Instant.now());
+        mint("flaky", "30s", "");
+        Secret before = secret("flaky");
+        String jti = annotation(before, ManagedSecrets.JTI);
+        String token = ManagedSecrets.token(before);
+        Instant renewal = Instant.parse(annotation(before, ManagedSecrets.RENEWAL_TIME));
+        server.expect().put().withPath("/api/v1/namespaces/test/secrets/flaky")
+                .andReturn(500, new StatusBuilder().withCode(500).withMessage("etcd is down").build()).once();
+
+        clock.pin(renewal.plusMillis(1));
+        within(Duration.ofSeconds(20), () -> eventReasons("flaky").contains("RenewalFailed"), "a RenewalFailed Event");
+        assertEquals(jti, annotation(secret("flaky"), ManagedSecrets.JTI));
+        assertEquals(token, ManagedSecrets.token(secret("flaky")), "the stored token is untouched");
+        within(Duration.ofSeconds(10), () -> annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR) != null, "the error recorded");
+        given().get("/v1/secrets?namespace=test").then().statusCode(200)
+                .body("find { it.name == 'flaky' }.lastRenewalError", containsString("HTTP 500"))
+                // the old token is still valid: a failed renewal costs nothing until it expires
+                .body("find { it.name == 'flaky' }.ready", org.hamcrest.Matchers.equalTo(true));
+
+        clock.pin(renewal.plusSeconds(11));
+        within(Duration.ofSeconds(20), () -> !jti.equals(annotation(secret("flaky"), ManagedSecrets.JTI)), "renewed on retry");
+        TestKeys.verified(ManagedSecrets.token(secret("flaky")), key.getBytes(StandardCharsets.UTF_8));
+        assertNull(annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR), "a success clears the error");
+    }
+
+    @Test
+    void aRestartRenewsNothingEarly() throws Exception {
+        clock.pin(Instant.now());
+        mint("steady", "1h", "");
+        String jti = annotation(secret("steady"), ManagedSecrets.JTI);
+        controller.stopLeading();
+        controller.startLeading();
+        Thread.sleep(500);
+        assertEquals(jti, annotation(secret("steady"), ManagedSecrets.JTI));
+    }
+
+    @Test
+    void aRotationReSignsEveryManagedSecret() throws Exception {
+        clock.pin(Instant.now());
+        for (int i = 1; i <= 3; i++) {
+            mint("rotated-" + i, "1h", "");
+        }
+        String next = key.equals(FIRST) ? SECOND : FIRST;
+        String fingerprint = SharedSecret.fingerprint(next.getBytes(StandardCharsets.UTF_8));
+        TestKeys.write(dir, next);
+        key = next;
+        for (int i = 1; i <= 3; i++) {
+            String name = "rotated-" + i;
+            within(Duration.ofSeconds(30), () -> fingerprint.equals(annotation(secret(name), ManagedSecrets.KEY_FINGERPRINT)),
+                    name + " re-signed");
+            TestKeys.verified(ManagedSecrets.token(secret(name)), next.getBytes(StandardCharsets.UTF_8));
+            within(Duration.ofSeconds(10), () -> eventReasons(name).contains("Resigned"), "a Resigned Event on " + name);
+        }
+    }
+
+    @Test
+    void editedClaimsAreNeverMintedAgain() throws Exception {
+        clock.pin(Instant.now());
+        mint("edited", "30s", "");
+        Secret s = secret("edited");
+        String jti = annotation(s, ManagedSecrets.JTI);
+        Instant renewal = Instant.parse(annotation(s, ManagedSecrets.RENEWAL_TIME));
+        server.getClient().secrets().inNamespace("test").resource(
+                ManagedSecrets.annotated(s, ManagedSecrets.ROLES, "[\"system.admin\"]")).update();
+        clock.pin(renewal.plusMillis(1));
+        within(Duration.ofSeconds(20), () -> eventReasons("edited").contains("RenewalSkipped"), "a RenewalSkipped Event");
+        assertEquals(jti, annotation(secret("edited"), ManagedSecrets.JTI), "no admin token was minted from an edited annotation");
+        assertNotEquals("[\"system.user\"]", annotation(secret("edited"), ManagedSecrets.ROLES));
+    }
+}
