@@ -267,6 +267,8 @@ public class OpenApiExamples implements OASFilter {
                 s.put("jti", "8c1d0a4e-6f0b-4a53-9d55-2f1c7b9e3a10");
                 s.put("keyFingerprint", FINGERPRINT);
                 s.put("currentKey", true);
+                s.put("renewalTime", Instant.parse("2027-07-31T08:40:21Z").toString());
+                s.put("ready", true);
                 out.put("one", List.of(s));
             }
             default -> {
