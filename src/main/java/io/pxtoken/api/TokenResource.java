@@ -62,7 +62,8 @@ public class TokenResource {
             + "Send `Accept: text/plain` to get the bare token and a newline. With `secret`, the token is also stored "
             + "in that Kubernetes Secret (created, or updated when this service manages it), ready for a StorageClass; "
             + "if the write fails, no token is returned.")
-    @RequestBody(required = true, description = "Examples: OpenApiExamples", content = {
+    @RequestBody(required = true, description = "Who the token is for: a pxctl auth-config file as YAML, or the same "
+            + "fields as JSON. Each content type offers the examples admin and kube.", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintRequest.class)),
             @Content(mediaType = MediaTypes.YAML, schema = @Schema(implementation = MintRequest.class)),
             @Content(mediaType = MediaTypes.X_YAML, schema = @Schema(implementation = MintRequest.class)),

@@ -21,11 +21,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.nimbusds.jwt.SignedJWT;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
 import io.pxtoken.keys.SharedSecret;
@@ -46,6 +48,10 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @WithKubernetesTestServer(crud = true)
 @TestProfile(RenewalTest.Profile.class)
 class RenewalTest {
+
+    /** The failed renewal that a test provokes stays off the console (printed if a test fails). */
+    @RegisterExtension
+    static final QuietLogs QUIET = new QuietLogs("io.pxtoken.renewal.RenewalController", "io.pxtoken.kube.TokenSecrets");
 
     static final String FIRST = "f".repeat(64);
     static final String SECOND = "s".repeat(64);
