@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 
 /**
  * Follows the managed token Secrets of some namespaces with informers restricted by the managed-by label: a watch,
@@ -46,9 +47,17 @@ public class SecretWatch {
                 removed.accept(s);
             }
         };
+        var client = cluster.client();
         for (String ns : namespaces) {
-            informers.add(cluster.client().secrets().inNamespace(ns)
-                    .withLabel(ManagedSecrets.MANAGED_BY, ManagedSecrets.APP).inform(handler, 0));
+            // the handlers get whole Secrets; the informer's own cache keeps their keys and versions only (it serves
+            // deletes and relists), so thousands of tokens are not held twice
+            SharedIndexInformer<Secret> informer = client.secrets().inNamespace(ns)
+                    .withLabel(ManagedSecrets.MANAGED_BY, ManagedSecrets.APP).runnableInformer(0)
+                    .itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
+                            client.getKubernetesSerialization(), "metadata.resourceVersion"));
+            informer.addEventHandler(handler);
+            informer.start();
+            informers.add(informer);
         }
         return () -> informers.forEach(SharedIndexInformer::close);
     }

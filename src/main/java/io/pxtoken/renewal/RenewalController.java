@@ -30,6 +30,7 @@ import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.Leadership;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretWatch;
+import io.pxtoken.kube.TokenSecrets;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -47,14 +48,29 @@ public class RenewalController {
     private record Due(Instant at, long seq, String key) {
     }
 
-    /** What the schedule knows of one Secret. */
+    /** What the schedule knows of one Secret: a few fields, never the Secret (its token is read when it is renewed). */
     private static final class Tracked {
-        volatile Secret secret;
+        final String namespace;
+        final String name;
+        volatile String keyFingerprint;
+        volatile Instant renewalTime;
+        volatile boolean optedOut;
         volatile Due due;
         volatile int failures;
         volatile Instant retryAt;
         /** A renewal of this Secret is under way: never two at once. */
         volatile boolean running;
+
+        Tracked(String namespace, String name) {
+            this.namespace = namespace;
+            this.name = name;
+        }
+
+        void update(Secret s) {
+            keyFingerprint = ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT);
+            renewalTime = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
+            optedOut = "false".equals(ManagedSecrets.annotation(s, ManagedSecrets.RENEW));
+        }
     }
 
     /** Renewals under way at once; the pacer, not this, sets the rate. */
@@ -65,6 +81,7 @@ public class RenewalController {
     private final SecretWatch watch;
     private final Leadership leadership;
     private final SecretRenewer renewer;
+    private final TokenSecrets secrets;
     private final SharedSecretStore keys;
     private final RenewalMetrics metrics;
     private final Clock clock;
@@ -84,7 +101,8 @@ public class RenewalController {
     private ExecutorService worker;
 
     public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, Leadership leadership,
-            SecretRenewer renewer, SharedSecretStore keys, RenewalMetrics metrics, Clock clock) {
+            SecretRenewer renewer, TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, Clock clock) {
+        this.secrets = secrets;
         this.config = config;
         this.cluster = cluster;
         this.watch = watch;
@@ -185,10 +203,10 @@ public class RenewalController {
     /** A managed Secret appeared or changed: its timer is set from what it says now. */
     private void changed(Secret s) {
         String key = key(s);
-        Tracked t = tracked.computeIfAbsent(key, k -> new Tracked());
-        t.secret = s;
+        Tracked t = tracked.computeIfAbsent(key, k -> new Tracked(s.getMetadata().getNamespace(), s.getMetadata().getName()));
+        t.update(s);
         metrics.track(key, s, keys.status().fingerprint(), clock.instant());
-        Instant at = dueAt(s);
+        Instant at = dueAt(t);
         if (at != null && t.retryAt != null && at.isBefore(t.retryAt)) {
             at = t.retryAt;
         }
@@ -205,15 +223,15 @@ public class RenewalController {
     }
 
     /** When the Secret needs renewing: never when opted out, now when signed with another key, else its renewal-time. */
-    private Instant dueAt(Secret s) {
-        if ("false".equals(ManagedSecrets.annotation(s, ManagedSecrets.RENEW))) {
+    private Instant dueAt(Tracked t) {
+        if (t.optedOut) {
             return null;
         }
         String current = keys.status().fingerprint();
-        if (current != null && !current.equals(ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT))) {
+        if (current != null && !current.equals(t.keyFingerprint)) {
             return clock.instant();
         }
-        Instant at = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
+        Instant at = t.renewalTime;
         if (at == null) {
             // an unreadable or missing time: the renewer says why in an Event and leaves it alone
             return clock.instant();
@@ -240,8 +258,7 @@ public class RenewalController {
                 keySeen = current;
                 LOG.infof("Renewal: the shared secret is now %s; re-signing the Secrets of other keys", current);
                 tracked.forEach((key, t) -> {
-                    if (t.secret != null && !current.equals(ManagedSecrets.annotation(t.secret, ManagedSecrets.KEY_FINGERPRINT))
-                            && !"false".equals(ManagedSecrets.annotation(t.secret, ManagedSecrets.RENEW))) {
+                    if (!current.equals(t.keyFingerprint) && !t.optedOut) {
                         t.retryAt = null;
                         t.failures = 0;
                         reschedule(key, t, clock.instant());
@@ -276,7 +293,7 @@ public class RenewalController {
 
     private void renew(String key, Tracked t) {
         try {
-            if (leading && t.secret != null) {
+            if (leading) {
                 renewNow(key, t);
             }
         } finally {
@@ -285,28 +302,40 @@ public class RenewalController {
     }
 
     private void renewNow(String key, Tracked t) {
-        SecretRenewer.Result r = renewer.renew(t.secret);
+        Secret current;
+        try {
+            current = secrets.read(t.namespace, t.name).filter(ManagedSecrets::managed).orElse(null);
+        } catch (RuntimeException e) {
+            failed(key, t, e.getMessage());
+            return;
+        }
+        if (current == null) {
+            return;
+        }
+        SecretRenewer.Result r = renewer.renew(current);
         metrics.renewal(r);
         switch (r.outcome()) {
             case RENEWED -> {
                 t.failures = 0;
                 t.retryAt = null;
                 // the informer delivers the written Secret too; until then, the next timer comes from what was written
-                t.secret = r.secret();
-                reschedule(key, t, dueAt(r.secret()));
+                t.update(r.secret());
+                reschedule(key, t, dueAt(t));
             }
             case LEFT_ALONE -> {
                 t.failures = 0;
                 t.retryAt = null;
             }
-            case FAILED -> {
-                t.failures++;
-                Duration wait = backoff(t.failures);
-                t.retryAt = clock.instant().plus(wait);
-                LOG.warnf("Renewal of Secret %s failed (%s); retry in %ss", key, r.reason(), wait.toSeconds());
-                reschedule(key, t, t.retryAt);
-            }
+            case FAILED -> failed(key, t, r.reason());
         }
+    }
+
+    private void failed(String key, Tracked t, String reason) {
+        t.failures++;
+        Duration wait = backoff(t.failures);
+        t.retryAt = clock.instant().plus(wait);
+        LOG.warnf("Renewal of Secret %s failed (%s); retry in %ss", key, reason, wait.toSeconds());
+        reschedule(key, t, t.retryAt);
     }
 
     /** 10 s, 20 s, 40 s ... at most 5 minutes (pxtoken.renewal.first-retry, max-retry-interval). */

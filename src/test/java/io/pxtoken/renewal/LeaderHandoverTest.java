@@ -62,6 +62,9 @@ class LeaderHandoverTest {
     SharedSecretStore keys;
 
     @Inject
+    io.pxtoken.kube.TokenSecrets secrets;
+
+    @Inject
     RenewalMetrics metrics;
 
     @Inject
@@ -70,7 +73,7 @@ class LeaderHandoverTest {
     @Test
     void oneLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
         RenewalTest.within(Duration.ofSeconds(30), first::leading, "the first replica leads");
-        RenewalController second = new RenewalController(config, cluster, watch, leadership, renewer, keys, metrics, clock);
+        RenewalController second = new RenewalController(config, cluster, watch, leadership, renewer, secrets, keys, metrics, clock);
         second.run("second");
         Thread.sleep(3_000);
         assertTrue(first.leading());
