@@ -87,6 +87,28 @@ class RenewalBench {
         }
     }
 
+    /** Live objects by class (the JVM's GC.class_histogram): class name to bytes. */
+    static Map<String, Long> histogram() throws Exception {
+        Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] { null }, new String[] { String[].class.getName() });
+        Map<String, Long> bytes = new HashMap<>();
+        for (String line : out.toString().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
+    static void printGrowth(Map<String, Long> before, Map<String, Long> after) {
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                .forEach(e -> System.out.printf("BENCH   heap growth %8.1f KiB  %s%n", e.getValue() / 1024.0, e.getKey()));
+    }
+
     static long usedHeap() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -124,12 +146,14 @@ class RenewalBench {
 
         forgetRequests();
         long before = usedHeap();
+        Map<String, Long> classesBefore = histogram();
         started = System.nanoTime();
         controller.startLeading();
         RenewalTest.within(Duration.ofMinutes(10), () -> controller.tracked() == SECRETS, "all Secrets followed");
         System.out.printf("BENCH informers synced %d Secrets in %.1f s%n", SECRETS, (System.nanoTime() - started) / 1e9);
         forgetRequests();
         long after = usedHeap();
+        printGrowth(classesBefore, histogram());
         System.out.printf("BENCH heap added by informers and timers: %.1f MiB (%d -> %d bytes)%n",
                 (after - before) / 1048576.0, before, after);
 
