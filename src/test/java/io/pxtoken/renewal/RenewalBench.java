@@ -103,6 +103,9 @@ class RenewalBench {
     }
 
     static void printGrowth(Map<String, Long> before, Map<String, Long> after) {
+        long total = after.values().stream().mapToLong(Long::longValue).sum()
+                - before.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("BENCH live objects added (class histogram, after a full GC): %.1f MiB%n", total / 1048576.0);
         after.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
@@ -154,7 +157,7 @@ class RenewalBench {
         forgetRequests();
         long after = usedHeap();
         printGrowth(classesBefore, histogram());
-        System.out.printf("BENCH heap added by informers and timers: %.1f MiB (%d -> %d bytes)%n",
+        System.out.printf("BENCH used heap (total - free) grew by: %.1f MiB (%d -> %d bytes)%n",
                 (after - before) / 1048576.0, before, after);
 
         // let the JIT finish with the burst of work above before idling is measured
