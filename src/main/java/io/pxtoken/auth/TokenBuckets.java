@@ -2,6 +2,8 @@ package io.pxtoken.auth;
 
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket per key: {@code burst} requests at once, refilled at {@code rate} per second, timed by the injected
@@ -15,7 +17,7 @@ public final class TokenBuckets {
     private final String what;
     private final double ratePerNano;
     private final double burst;
-    private final Clock clock;
+    private final LongSupplier nanos;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     private static final class Bucket {
@@ -32,15 +34,40 @@ public final class TokenBuckets {
      * @param what what is limited, for the 429's detail ("requests from this address that need a TokenReview")
      */
     public TokenBuckets(String what, double ratePerSecond, int burst, Clock clock) {
+        this(what, ratePerSecond, burst, () -> {
+            var i = clock.instant();
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        });
+    }
+
+    /** @param nanos the time source in nanoseconds: the injected clock for callers, a monotonic one for pacing */
+    public TokenBuckets(String what, double ratePerSecond, int burst, LongSupplier nanos) {
         this.what = what;
         this.ratePerNano = ratePerSecond / 1e9;
         this.burst = Math.max(1, burst);
-        this.clock = clock;
+        this.nanos = nanos;
     }
 
     /** @throws RateLimitedException with the whole seconds until the next request would pass */
     public void acquire(String key) {
-        long now = nanos();
+        double deficit = take(key);
+        if (deficit > 0) {
+            long wait = (long) Math.ceil(deficit / 1e9);
+            throw new RateLimitedException("More than " + (long) burst + " " + what + " at once, or more than "
+                    + ratePerNano * 1e9 + " per second", Math.max(1, wait));
+        }
+    }
+
+    /** Waits until a request may pass, then takes it: for work that is paced rather than refused. */
+    public void await(String key) throws InterruptedException {
+        for (double deficit = take(key); deficit > 0; deficit = take(key)) {
+            TimeUnit.NANOSECONDS.sleep((long) Math.ceil(deficit));
+        }
+    }
+
+    /** Takes one request from the key's bucket: 0 when it passes, else the nanoseconds until it would. */
+    private double take(String key) {
+        long now = nanos.getAsLong();
         if (buckets.size() > MAX_KEYS) {
             buckets.entrySet().removeIf(e -> now - e.getValue().last > IDLE_NANOS);
         }
@@ -50,16 +77,9 @@ public final class TokenBuckets {
             b.last = Math.max(b.last, now);
             if (b.tokens >= 1) {
                 b.tokens -= 1;
-                return;
+                return 0;
             }
-            long wait = (long) Math.ceil((1 - b.tokens) / ratePerNano / 1e9);
-            throw new RateLimitedException("More than " + (long) burst + " " + what + " at once, or more than "
-                    + ratePerNano * 1e9 + " per second", Math.max(1, wait));
+            return (1 - b.tokens) / ratePerNano;
         }
-    }
-
-    private long nanos() {
-        var i = clock.instant();
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 }

@@ -37,9 +37,4 @@ public class IssuerOperation {
         return new IssuerInfo(issuer.issuer(), "HS256", keys.status(), issuer.defaultDuration().text(),
                 issuer.maxDuration().text(), issuer.allowedRoles());
     }
-
-    /** The fingerprint of the key in use now, or null when none is loaded. */
-    public String currentFingerprint() {
-        return keys.status().fingerprint();
-    }
 }

@@ -24,6 +24,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.pxtoken.auth.TokenBuckets;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.KubernetesCluster;
@@ -43,6 +44,7 @@ import io.quarkus.runtime.StartupEvent;
 public class RenewalController {
 
     private static final Logger LOG = Logger.getLogger(RenewalController.class);
+    private static final String PACE = "renewals";
 
     /** A Secret's place in the schedule. */
     private record Due(Instant at, long seq, String key) {
@@ -91,7 +93,8 @@ public class RenewalController {
     private final ConcurrentSkipListSet<Due> schedule = new ConcurrentSkipListSet<>(
             Comparator.comparing(Due::at).thenComparingLong(Due::seq));
     private final AtomicLong seq = new AtomicLong();
-    private final Pacer pacer;
+    /** Renewals at most {@code qps} per second after a burst: a rotation of thousands never floods the API server. */
+    private final TokenBuckets pacer;
 
     private volatile boolean leading;
     private volatile String keySeen;
@@ -112,7 +115,8 @@ public class RenewalController {
         this.metrics = metrics;
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
-        this.pacer = new Pacer(config.kubernetes().qps(), config.kubernetes().burst());
+        // paced in real (monotonic) time: the rate protects the API server, whatever the service's clock says
+        this.pacer = new TokenBuckets("renewals", config.kubernetes().qps(), config.kubernetes().burst(), System::nanoTime);
     }
 
     void start(@Observes StartupEvent event) {
@@ -282,7 +286,13 @@ public class RenewalController {
                     continue;
                 }
                 t.running = true;
-                pacer.acquire();
+                try {
+                    pacer.await(PACE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    t.running = false;
+                    return;
+                }
                 String key = first.key();
                 worker.submit(() -> renew(key, t));
             }
@@ -344,38 +354,5 @@ public class RenewalController {
         Duration max = config.renewal().maxRetryInterval();
         long millis = first.toMillis() << Math.min(20, failures - 1);
         return millis <= 0 || millis > max.toMillis() ? max : Duration.ofMillis(millis);
-    }
-
-    /** Renewals at most {@code qps} per second after a burst: a rotation of thousands never floods the API server. */
-    static final class Pacer {
-        private final double perNano;
-        private final double burst;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        Pacer(double qps, int burst) {
-            this.perNano = qps / 1e9;
-            this.burst = Math.max(1, burst);
-            this.tokens = this.burst;
-        }
-
-        synchronized void acquire() {
-            while (true) {
-                long now = System.nanoTime();
-                tokens = Math.min(burst, tokens + (now - last) * perNano);
-                last = now;
-                if (tokens >= 1) {
-                    tokens -= 1;
-                    return;
-                }
-                long waitNanos = (long) Math.ceil((1 - tokens) / perNano);
-                try {
-                    TimeUnit.NANOSECONDS.sleep(waitNanos);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
     }
 }
