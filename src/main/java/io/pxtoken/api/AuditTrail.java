@@ -69,6 +69,7 @@ public class AuditTrail {
             case "POST /v1/tokens/verify" -> "verify";
             case "GET /v1/issuer" -> "read-issuer";
             case "GET /v1/secrets" -> "list-secrets";
+            case "GET /v1/checks" -> "check-tokens";
             case "DELETE /v1/secrets/*" -> "delete-secret";
             default -> method + " " + path;
         };

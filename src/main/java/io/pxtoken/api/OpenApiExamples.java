@@ -66,6 +66,7 @@ public class OpenApiExamples implements OASFilter {
     private static final String ISSUER = "/v1/issuer";
     private static final String SECRETS = "/v1/secrets";
     private static final String SECRET = "/v1/secrets/{namespace}/{name}";
+    private static final String CHECKS = "/v1/checks";
 
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
@@ -117,7 +118,9 @@ public class OpenApiExamples implements OASFilter {
             Map.entry("groups-scalar", "groups given as a string instead of a list"),
             Map.entry("no-token", "An empty body"),
             Map.entry("bad-name", "A name Kubernetes would not accept"),
-            Map.entry("stored", "Minted with a secret block: also stored in the Secret"));
+            Map.entry("stored", "Minted with a secret block: also stored in the Secret"),
+            Map.entry("bad-format", "A format other than json or text"),
+            Map.entry("report", "Two StorageClasses and a PV: one token renewed by this service, one expired"));
 
     private Map<String, Object> requestExamples(String path, String type) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -156,6 +159,8 @@ public class OpenApiExamples implements OASFilter {
             case 400 -> {
                 if (path.equals(VERIFY)) {
                     out.put("no-token", invalid(at, new Violation("token", "is required")));
+                } else if (path.equals(CHECKS)) {
+                    out.put("bad-format", invalid(at, new Violation("format", "must be json or text")));
                 } else if (path.startsWith(SECRETS)) {
                     out.put("bad-name", invalid("/v1/secrets/portworx/PX_User", new Violation("secret.name",
                             "must be a Kubernetes Secret name: at most 253 lowercase letters, digits, '-' and '.', "
@@ -171,6 +176,13 @@ public class OpenApiExamples implements OASFilter {
             case 401 -> out.put("unauthenticated", problem(401, "unauthenticated", "Not authenticated",
                     "Send Authorization: Bearer <token>: a Kubernetes token (kubectl create token <serviceaccount>)", at));
             case 403 -> {
+                if (path.equals(CHECKS)) {
+                    Problem p = problem(403, "forbidden", "Not allowed", "system:serviceaccount:apps:viewer may not read the "
+                            + "token check; missing: get checks.pxtoken.io (grant them with a Role or ClusterRole; see k8s/)", at);
+                    out.put("rbac", new Problem(p.type(), p.title(), p.status(), p.detail(), p.instance(), null,
+                            List.of("get checks.pxtoken.io"), null));
+                    return out;
+                }
                 out.put("namespace-not-allowed", problem(403, "secret-refused", "Secret not allowed",
                         "Namespace kube-system is not in pxtoken.secrets.namespaces [portworx]; token Secrets may only "
                                 + "be written there", at));
@@ -192,11 +204,18 @@ public class OpenApiExamples implements OASFilter {
                     at));
             case 429 -> out.put("rate-limited", problem(429, "rate-limited", "Too many requests",
                     "More than 40 requests from this caller at once, or more than 20.0 per second", at));
-            case 502 -> out.put("refused", problem(502, "kubernetes-forbidden", "Kubernetes refused the service account",
-                    "Kubernetes refused to let this service " + verb(path, method)
+            case 502 -> out.put("refused", path.equals(CHECKS)
+                    ? problem(502, "kubernetes-forbidden", "Kubernetes refused the service account", "Kubernetes refused to let "
+                            + "this service list storageclasses: apply the ClusterRole of k8s/checks-rbac.yaml", at)
+                    : problem(502, "kubernetes-forbidden", "Kubernetes refused the service account", "Kubernetes refused to let this service " + verb(path, method)
                             + " secrets in portworx: give its service account the Role of k8s/ in that namespace"
                             + (path.equals(TOKENS) ? "; no token was issued" : ""), at));
             case 503 -> {
+                if (path.equals(CHECKS)) {
+                    out.put("no-cluster", problem(503, "kubernetes-not-configured", "No Kubernetes cluster",
+                            "No Kubernetes cluster is configured (not running in a pod, no kubeconfig)", at));
+                    return out;
+                }
                 if (path.equals(TOKENS) || path.equals(VERIFY)) {
                     out.put("no-secret", problem(503, "key-unavailable", "No shared secret",
                             "No usable shared secret: /var/run/secrets/pxkeys/shared-secret does not exist", at));
@@ -210,7 +229,9 @@ public class OpenApiExamples implements OASFilter {
                             at));
                 }
             }
-            case 504 -> out.put("timeout", problem(504, "kubernetes-timeout", "Kubernetes API timed out", path.equals(SECRETS)
+            case 504 -> out.put("timeout", problem(504, "kubernetes-timeout", "Kubernetes API timed out", path.equals(CHECKS)
+                    ? "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to list storageclasses"
+                    : path.equals(SECRETS)
                     ? "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to list secrets in portworx"
                     : "The Kubernetes API did not answer in time (pxtoken.kubernetes.timeout) to " + verb(path, method)
                             + " portworx/px-k8s-user; the token may have been stored: GET /v1/secrets shows what is there",
@@ -271,9 +292,31 @@ public class OpenApiExamples implements OASFilter {
                 s.put("ready", true);
                 out.put("one", List.of(s));
             }
+            case CHECKS -> {
+                ChecksResponse report = checkReport();
+                out.put("report", type.equals(TEXT) ? ChecksTable.render(report) : report);
+            }
             default -> {
             }
         }
+    }
+
+    static ChecksResponse checkReport() {
+        Map<String, Integer> summary = new LinkedHashMap<>();
+        for (io.pxtoken.checks.Verdict v : io.pxtoken.checks.Verdict.values()) {
+            summary.put(v.label(), v == io.pxtoken.checks.Verdict.OK || v == io.pxtoken.checks.Verdict.EXPIRED ? 1 : 0);
+        }
+        Instant checked = Instant.parse("2027-08-02T09:15:00Z");
+        return new ChecksResponse(checked, summary, List.of(
+                new ChecksResponse.Item("portworx", "px-k8s-user", "auth-token", "ok", null, EXPIRES, true, true, true,
+                        Instant.parse("2027-07-31T08:40:21Z"), List.of(
+                                new ChecksResponse.Ref("storageclass/px-storage", "openstorage.io/auth-secret-name"),
+                                new ChecksResponse.Ref("persistentvolume/pvc-5f1c2a9e-7d4b-4c1e-9a8f-3b2d1e0c9f7a",
+                                        "volume.kubernetes.io/provisioner-deletion-secret-name"))),
+                new ChecksResponse.Item("portworx", "px-legacy", "auth-token", "expired", "Token is expired",
+                        Instant.parse("2027-06-30T12:00:00Z"), true, false, false, null, List.of(
+                                new ChecksResponse.Ref("storageclass/px-csi", "csi.storage.k8s.io/provisioner-secret-name"),
+                                new ChecksResponse.Ref("storageclass/px-csi", "csi.storage.k8s.io/node-publish-secret-name")))));
     }
 
     private static MintResponse minted(MintResponse.SecretResponse secret) {

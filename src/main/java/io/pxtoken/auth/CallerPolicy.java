@@ -17,7 +17,9 @@ import io.pxtoken.token.UserClaims;
  * What a caller may do.
  * <ul>
  * <li>Any authenticated caller may verify tokens and read the issuer; nothing here is asked for that.</li>
- * <li>Portworx tokens (only when {@code pxtoken.auth.portworx.enabled}): {@code system.admin} may mint tokens, never
+ * <li>The token check ({@code GET /v1/checks}) needs {@code get checks.pxtoken.io}, or a Portworx {@code system.admin}
+ * token where Portworx callers are enabled: it names every token Secret and says which will fail.</li>
+ * <li>Portworx tokens (only when {@code pxtoken.auth.portworx.enabled}): {@code system.admin} may mint tokens and read the check, never
  * touch Secrets; other roles nothing else. Secret operations always need a Kubernetes identity with its own
  * {@code secrets} rights, so a token this service minted can never stand in for RBAC.</li>
  * <li>Kubernetes callers are asked of Kubernetes RBAC: minting needs verb {@code mint} in group {@code pxtoken.io} on
@@ -65,6 +67,11 @@ public class CallerPolicy {
 
     public void mayList(Caller caller, List<String> namespaces) {
         require(caller, namespaces.stream().map(ns -> AccessCheck.secrets("list", ns, null)).toList(), "list token Secrets");
+    }
+
+    /** {@code get checks.pxtoken.io}; a Portworx caller (where enabled) needs {@code system.admin}. */
+    public void mayCheck(Caller caller) {
+        require(caller, List.of(AccessCheck.checks()), "read the token check");
     }
 
     public void mayDelete(Caller caller, String namespace, String name) {

@@ -187,6 +187,36 @@ public interface PxTokenConfig {
     /** One leader among the replicas renews. */
     LeaderElection leaderElection();
 
+    /** Checking every token Portworx will read ({@code GET /v1/checks}, and continuously on a leader). */
+    Checks checks();
+
+    interface Checks {
+        /**
+         * Namespaces whose Secrets the check may read. Unset: those of {@code pxtoken.secrets.namespaces}. A Secret that
+         * a StorageClass or PV names in any other namespace is reported {@code not-permitted} and never read, so the
+         * service needs no cluster-wide right on Secrets. Each namespace needs {@code get} (and, for the continuous
+         * check, {@code list} and {@code watch}) on Secrets for the service account.
+         */
+        Optional<List<String>> namespaces();
+
+        /** A valid token that expires sooner than this is reported {@code expiring}. */
+        @WithDefault("7d")
+        Duration expiryWarning();
+
+        /**
+         * Run the check continuously on one replica (the holder of the Lease {@code <lease-name>-checks}): every
+         * {@code interval}, and when a StorageClass or a managed token Secret changes. It keeps the Prometheus gauges
+         * {@code pxtoken_check_secret_verdict} and {@code pxtoken_check_secret_expiration_timestamp_seconds} and records a
+         * Warning Event on each StorageClass whose token will fail. {@code GET /v1/checks} works either way.
+         */
+        @WithDefault("true")
+        boolean continuous();
+
+        /** How often the continuous check runs when nothing changes. */
+        @WithDefault("5m")
+        Duration interval();
+    }
+
     interface Renewal {
         /**
          * Renew managed tokens before they expire and re-sign them when the shared secret rotates. Needs a cluster and

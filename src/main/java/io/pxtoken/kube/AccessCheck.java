@@ -18,6 +18,11 @@ public record AccessCheck(String verb, String group, String resource, String nam
         return new AccessCheck("mint", GROUP, resource, name, null);
     }
 
+    /** {@code get checks.pxtoken.io}: what reading the token check needs. */
+    public static AccessCheck checks() {
+        return new AccessCheck("get", GROUP, "checks", null, null);
+    }
+
     /** A verb on core {@code secrets} in a namespace. */
     public static AccessCheck secrets(String verb, String namespace, String name) {
         return new AccessCheck(verb, "", "secrets", name, namespace);

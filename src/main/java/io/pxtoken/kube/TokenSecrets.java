@@ -37,6 +37,27 @@ public class TokenSecrets {
         }
     }
 
+    /**
+     * Reads a Secret for the check: a Secret the API refuses to show (403) is {@code FORBIDDEN}, not a failure.
+     *
+     * @param key the data key whose value is wanted
+     */
+    public SecretLookup lookup(String namespace, String name, String key) {
+        try {
+            Secret s = cluster.client().secrets().inNamespace(namespace).withName(name).get();
+            return s == null ? SecretLookup.missing() : SecretLookup.found(s, key);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                return SecretLookup.forbidden("Kubernetes refused to let this service get secrets in " + namespace
+                        + ": grant the Role of k8s/ there, or leave it out of pxtoken.checks.namespaces");
+            }
+            if (e.getCode() == 404) {
+                return SecretLookup.missing();
+            }
+            throw translate(e, "read", namespace + "/" + name, false);
+        }
+    }
+
     public Secret create(Secret secret) {
         try {
             return cluster.client().secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).create();

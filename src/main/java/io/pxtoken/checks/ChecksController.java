@@ -1,0 +1,246 @@
+package io.pxtoken.checks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.kube.KubernetesCluster;
+import io.pxtoken.kube.Leadership;
+import io.pxtoken.kube.SecretWatch;
+import io.pxtoken.kube.StorageClassEvents;
+import io.pxtoken.kube.StorageObjects;
+import io.pxtoken.kube.StorageObjects.StorageClassInfo;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs the check continuously on one replica, the holder of the Lease {@code <pxtoken.leader-election.lease-name>-checks}:
+ * every {@code pxtoken.checks.interval}, and shortly after a StorageClass or a managed token Secret changes (informers,
+ * not polling). Each run updates {@link CheckMetrics} and records a Warning Event {@value #EVENT_REASON} on each
+ * StorageClass whose token will fail, naming the Secret and the verdict: once per StorageClass, Secret and verdict, and
+ * again after {@link #EVENT_REPEAT} while it lasts (Kubernetes keeps Events for an hour).
+ */
+@ApplicationScoped
+public class ChecksController {
+
+    private static final Logger LOG = Logger.getLogger(ChecksController.class);
+    public static final String EVENT_REASON = "TokenWillFail";
+    static final Duration EVENT_REPEAT = Duration.ofMinutes(50);
+    /** Changes that come together (an informer's first listing, a kubectl apply of many objects) make one run. */
+    static final long SETTLE_MILLIS = 500;
+    private static final int MAX_REASON = 400;
+
+    /** The Event last recorded for one StorageClass and Secret. */
+    private record Recorded(Verdict verdict, Instant at) {
+    }
+
+    private final PxTokenConfig config;
+    private final KubernetesCluster cluster;
+    private final Leadership leadership;
+    private final StorageObjects storage;
+    private final SecretWatch secretWatch;
+    private final TokenCheck check;
+    private final CheckMetrics metrics;
+    private final StorageClassEvents events;
+    private final Clock clock;
+
+    private final Map<String, Recorded> recorded = new ConcurrentHashMap<>();
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile boolean leading;
+    private volatile CompletableFuture<?> election;
+    private volatile List<AutoCloseable> informers = List.of();
+    private ScheduledExecutorService runner;
+
+    public ChecksController(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, StorageObjects storage,
+            SecretWatch secretWatch, TokenCheck check, CheckMetrics metrics, StorageClassEvents events, Clock clock) {
+        this.config = config;
+        this.cluster = cluster;
+        this.leadership = leadership;
+        this.storage = storage;
+        this.secretWatch = secretWatch;
+        this.check = check;
+        this.metrics = metrics;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.checks().continuous() || !cluster.configured()) {
+            LOG.infof("Token check: on request only (%s)", !config.checks().continuous() ? "pxtoken.checks.continuous=false"
+                    : "no Kubernetes cluster");
+            return;
+        }
+        run(config.leaderElection().identity().orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            return host == null || host.isBlank() ? "px-token-service-" + UUID.randomUUID() : host;
+        }));
+    }
+
+    /** The Lease the continuous check runs under. */
+    String leaseName() {
+        return config.leaderElection().leaseName() + "-checks";
+    }
+
+    void run(String identity) {
+        var le = config.leaderElection();
+        String ns = le.namespace().orElseGet(leadership::defaultNamespace);
+        LOG.infof("Token check: runs every %s on the leader of Lease %s/%s (this replica: %s)", config.checks().interval(),
+                ns, leaseName(), identity);
+        election = leadership.run(ns, leaseName(), identity,
+                new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
+                this::startLeading, this::stopLeading);
+    }
+
+    @PreDestroy
+    void stop() {
+        CompletableFuture<?> e = election;
+        if (e != null) {
+            e.cancel(true);
+        }
+        stopLeading();
+    }
+
+    /** Whether this replica runs the continuous check now. */
+    public boolean leading() {
+        return leading;
+    }
+
+    synchronized void startLeading() {
+        if (leading) {
+            return;
+        }
+        LOG.infof("Token check: this replica leads; watching StorageClasses and the managed Secrets in %s", check.namespaces());
+        leading = true;
+        runner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "token-check");
+            t.setDaemon(true);
+            return t;
+        });
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            opened.add(storage.watchStorageClasses(this::changed));
+            if (!check.namespaces().isEmpty()) {
+                opened.add(secretWatch.watch(check.namespaces(), s -> changed(), s -> changed()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Token check: cannot watch for changes (%s); checking every %s only", e.getMessage(),
+                    config.checks().interval());
+        }
+        informers = opened;
+        long every = Math.max(1000, config.checks().interval().toMillis());
+        runner.scheduleWithFixedDelay(this::runOnce, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stopLeading() {
+        if (!leading) {
+            return;
+        }
+        LOG.info("Token check: this replica no longer leads");
+        leading = false;
+        for (AutoCloseable c : informers) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debugf("Closing informer: %s", e.getClass().getName());
+            }
+        }
+        informers = List.of();
+        runner.shutdownNow();
+        metrics.clear();
+        recorded.clear();
+    }
+
+    /** Something watched changed: one run soon, however many changes arrive meanwhile. */
+    private void changed() {
+        ScheduledExecutorService r = runner;
+        if (leading && r != null && pending.compareAndSet(false, true)) {
+            try {
+                r.schedule(() -> {
+                    pending.set(false);
+                    runOnce();
+                }, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                pending.set(false);
+            }
+        }
+    }
+
+    /** One run: the metrics and Events follow its report. A run that fails changes neither. */
+    void runOnce() {
+        if (!leading) {
+            return;
+        }
+        TokenCheck.Run run;
+        try {
+            run = check.run();
+        } catch (RuntimeException e) {
+            metrics.failed();
+            LOG.warnf("Token check failed: %s", e.getMessage());
+            return;
+        }
+        metrics.record(run.report());
+        recordEvents(run);
+        metrics.succeeded(clock.instant());
+    }
+
+    private void recordEvents(TokenCheck.Run run) {
+        Map<String, StorageClassInfo> classes = run.storageClasses().stream()
+                .collect(Collectors.toMap(StorageClassInfo::name, Function.identity(), (a, b) -> a));
+        Instant now = clock.instant();
+        Set<String> failing = new HashSet<>();
+        for (CheckedSecret item : run.report().items()) {
+            if (!item.verdict().fails()) {
+                continue;
+            }
+            Set<String> done = new HashSet<>();
+            for (Referrer referrer : item.referrers()) {
+                StorageClassInfo sc = referrer.storageClass() == null ? null : classes.get(referrer.storageClass());
+                if (sc == null || !done.add(sc.name())) {
+                    continue;
+                }
+                String key = sc.name() + "|" + item.secret();
+                failing.add(key);
+                Recorded last = recorded.get(key);
+                if (last != null && last.verdict() == item.verdict() && last.at().plus(EVENT_REPEAT).isAfter(now)) {
+                    continue;
+                }
+                events.warning(sc, EVENT_REASON, message(item, sc.name()));
+                recorded.put(key, new Recorded(item.verdict(), now));
+            }
+        }
+        recorded.keySet().retainAll(failing);
+    }
+
+    /** The Secret, the verdict and Portworx's reason; never the token. */
+    static String message(CheckedSecret item, String storageClass) {
+        String params = item.referrers().stream().filter(r -> storageClass.equals(r.storageClass()))
+                .map(Referrer::parameter).collect(Collectors.joining(", "));
+        String reason = item.reason() == null ? "" : item.reason();
+        if (reason.length() > MAX_REASON) {
+            reason = reason.substring(0, MAX_REASON) + "...";
+        }
+        return "Portworx reads a token from Secret " + item.secret().namespace() + "/" + item.secret().name() + " (key "
+                + item.secret().key() + ", " + params + "): " + item.verdict().label()
+                + (reason.isEmpty() ? "" : " (" + reason + ")") + ". See GET /v1/checks";
+    }
+}
