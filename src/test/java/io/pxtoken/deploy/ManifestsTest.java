@@ -173,8 +173,15 @@ class ManifestsTest {
             }
             Role role = d.as(Role.class);
             boolean lease = d.file().toString().contains("leader-election");
+            boolean checkEvents = d.file().endsWith("checks-rbac.yaml");
             if (!lease) {
                 assertNotNull(role.getMetadata().getNamespace(), "a Role per namespace, never cluster-wide Secret access");
+            }
+            if (checkEvents) {
+                assertEquals("default", role.getMetadata().getNamespace(), "Events on StorageClasses live in default");
+                assertEquals(1, role.getRules().size());
+                assertEquals(List.of("events"), role.getRules().get(0).getResources(), "no Secret rights in default");
+                assertEquals(List.of("create"), role.getRules().get(0).getVerbs());
             }
             for (PolicyRule r : role.getRules()) {
                 assertEquals(1, r.getResources().size(), "one resource per rule");
@@ -184,25 +191,59 @@ class ManifestsTest {
                 assertTrue(used.get(resource).containsAll(r.getVerbs()), resource + " verbs " + r.getVerbs());
                 assertFalse(r.getVerbs().contains("*") || r.getVerbs().contains("patch"));
                 if (lease && !r.getVerbs().equals(List.of("create"))) {
-                    assertEquals(List.of("px-token-service"), r.getResourceNames(), "get/update only the service's own Lease");
+                    assertEquals(List.of("px-token-service", "px-token-service-checks"), r.getResourceNames(),
+                            "get/update only the service's own Leases (renewal, token check)");
                 }
                 if (resource.equals("secrets") || resource.equals("events")) {
                     assertFalse(lease, "no Secret or Event rights in the service's own namespace Role");
                 }
             }
         }
-        assertTrue(Manifests.ofKind(DOCS, "ClusterRole").stream().allMatch(d -> d.file().toString().contains("examples")),
-                "the service defines no ClusterRole of its own");
+        // the one ClusterRole of the service: the token check reads storage objects cluster-wide, never Secrets
+        Map<String, Set<String>> clusterWide = Map.of(
+                "storageclasses", Set.of("list", "watch"),
+                "persistentvolumes", Set.of("list"),
+                "persistentvolumeclaims", Set.of("list"));
+        List<Doc> own = Manifests.ofKind(DOCS, "ClusterRole").stream().filter(d -> !d.file().toString().contains("examples")).toList();
+        assertEquals(List.of("px-token-service-checks"), own.stream().map(Doc::name).toList(), "the service's ClusterRoles");
+        Set<String> granted = new java.util.HashSet<>();
+        for (PolicyRule r : own.get(0).as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
+            assertEquals(1, r.getResources().size(), "one resource per rule");
+            String resource = r.getResources().get(0);
+            assertTrue(clusterWide.containsKey(resource), "cluster-wide " + resource + ": only storage objects, never secrets");
+            assertEquals(List.of(resource.equals("storageclasses") ? "storage.k8s.io" : ""), r.getApiGroups());
+            assertEquals(clusterWide.get(resource), Set.copyOf(r.getVerbs()), resource + " verbs");
+            assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty());
+            granted.add(resource);
+        }
+        assertEquals(clusterWide.keySet(), granted);
         for (Doc d : Manifests.ofKind(DOCS, "ClusterRoleBinding")) {
             if (!d.file().toString().contains("examples")) {
-                assertEquals("system:auth-delegator", d.as(ClusterRoleBinding.class).getRoleRef().getName());
+                String role = d.as(ClusterRoleBinding.class).getRoleRef().getName();
+                assertTrue(role.equals("system:auth-delegator") || role.equals("px-token-service-checks"), role);
             }
         }
+        String kustomization = readUnchecked(Manifests.ROOT.resolve("kustomization.yaml"));
+        assertTrue(kustomization.contains("- checks-rbac.yaml"), "kustomization deploys the check's RBAC");
         for (Doc d : Manifests.ofKind(DOCS, "ClusterRole")) {
-            for (PolicyRule r : d.as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
-                assertEquals(List.of("pxtoken.io"), r.getApiGroups(), "example ClusterRoles only grant minting");
-                assertEquals(List.of("mint"), r.getVerbs());
+            if (!d.file().toString().contains("examples")) {
+                continue;
             }
+            for (PolicyRule r : d.as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
+                assertEquals(List.of("pxtoken.io"), r.getApiGroups(), "example ClusterRoles only grant pxtoken.io rights");
+                assertTrue(List.of("mint", "get").containsAll(r.getVerbs()), "mint, or get checks: " + r.getVerbs());
+                if (r.getVerbs().contains("get")) {
+                    assertEquals(List.of("checks"), r.getResources(), "get is only for checks.pxtoken.io");
+                }
+            }
+        }
+    }
+
+    private static String readUnchecked(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
