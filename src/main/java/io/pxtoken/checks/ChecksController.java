@@ -66,6 +66,8 @@ public class ChecksController {
 
     private final Map<String, Recorded> recorded = new ConcurrentHashMap<>();
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** One run at a time: the timer's, a change's, or a test's. */
+    private final Object runs = new Object();
     private volatile boolean leading;
     private volatile CompletableFuture<?> election;
     private volatile List<AutoCloseable> informers = List.of();
@@ -187,20 +189,25 @@ public class ChecksController {
 
     /** One run: the metrics and Events follow its report. A run that fails changes neither. */
     void runOnce() {
-        if (!leading) {
-            return;
+        synchronized (runs) {
+            if (!leading) {
+                return;
+            }
+            TokenCheck.Run run;
+            try {
+                run = check.run();
+            } catch (RuntimeException e) {
+                metrics.failed();
+                LOG.warnf("Token check failed: %s", e.getMessage());
+                return;
+            }
+            if (!leading) {
+                return;
+            }
+            metrics.record(run.report());
+            recordEvents(run);
+            metrics.succeeded(clock.instant());
         }
-        TokenCheck.Run run;
-        try {
-            run = check.run();
-        } catch (RuntimeException e) {
-            metrics.failed();
-            LOG.warnf("Token check failed: %s", e.getMessage());
-            return;
-        }
-        metrics.record(run.report());
-        recordEvents(run);
-        metrics.succeeded(clock.instant());
     }
 
     private void recordEvents(TokenCheck.Run run) {
