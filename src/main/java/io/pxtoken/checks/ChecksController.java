@@ -168,8 +168,10 @@ public class ChecksController {
         }
         informers = List.of();
         runner.shutdownNow();
-        metrics.clear();
-        recorded.clear();
+        synchronized (runs) {
+            metrics.clear();
+            recorded.clear();
+        }
     }
 
     /** Something watched changed: one run soon, however many changes arrive meanwhile. */
