@@ -207,8 +207,8 @@ public class OpenApiExamples implements OASFilter {
             case 502 -> out.put("refused", path.equals(CHECKS)
                     ? problem(502, "kubernetes-forbidden", "Kubernetes refused the service account", "Kubernetes refused to let "
                             + "this service list storageclasses: apply the ClusterRole of k8s/checks-rbac.yaml", at)
-                    : problem(502, "kubernetes-forbidden", "Kubernetes refused the service account", "Kubernetes refused to let this service " + verb(path, method)
-                            + " secrets in portworx: give its service account the Role of k8s/ in that namespace"
+                    : problem(502, "kubernetes-forbidden", "Kubernetes refused the service account",
+                            "Kubernetes refused to let this service " + verb(path, method) + " secrets in portworx: give its service account the Role of k8s/ in that namespace"
                             + (path.equals(TOKENS) ? "; no token was issued" : ""), at));
             case 503 -> {
                 if (path.equals(CHECKS)) {

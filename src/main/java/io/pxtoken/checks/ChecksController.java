@@ -87,9 +87,10 @@ public class ChecksController {
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.checks().continuous() || !cluster.configured()) {
+        if (!config.checks().continuous() || !cluster.configured() || check.namespaces().isEmpty()) {
             LOG.infof("Token check: on request only (%s)", !config.checks().continuous() ? "pxtoken.checks.continuous=false"
-                    : "no Kubernetes cluster");
+                    : !cluster.configured() ? "no Kubernetes cluster"
+                            : "no namespace to read Secrets in: pxtoken.checks.namespaces and pxtoken.secrets.namespaces are empty");
             return;
         }
         run(config.leaderElection().identity().orElseGet(() -> {
@@ -141,9 +142,7 @@ public class ChecksController {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             opened.add(storage.watchStorageClasses(this::changed));
-            if (!check.namespaces().isEmpty()) {
-                opened.add(secretWatch.watch(check.namespaces(), s -> changed(), s -> changed()));
-            }
+            opened.add(secretWatch.watch(check.namespaces(), s -> changed(), s -> changed()));
         } catch (RuntimeException e) {
             LOG.warnf("Token check: cannot watch for changes (%s); checking every %s only", e.getMessage(),
                     config.checks().interval());

@@ -207,7 +207,8 @@ public interface PxTokenConfig {
          * Run the check continuously on one replica (the holder of the Lease {@code <lease-name>-checks}): every
          * {@code interval}, and when a StorageClass or a managed token Secret changes. It keeps the Prometheus gauges
          * {@code pxtoken_check_secret_verdict} and {@code pxtoken_check_secret_expiration_timestamp_seconds} and records a
-         * Warning Event on each StorageClass whose token will fail. {@code GET /v1/checks} works either way.
+         * Warning Event on each StorageClass whose token will fail. Off while no namespace is there to read Secrets in
+         * (see {@code namespaces}). {@code GET /v1/checks} works either way.
          */
         @WithDefault("true")
         boolean continuous();

@@ -131,7 +131,8 @@ class NoServerErrorTest {
             r -> r.contentType("text/plain").body("a.b.c").post("/v1/tokens/verify"),
             r -> r.get("/v1/issuer"),
             r -> r.get("/v1/secrets"),
-            r -> r.delete("/v1/secrets/test/x"));
+            r -> r.delete("/v1/secrets/test/x"),
+            r -> r.queryParam("format", "text").get("/v1/checks"));
 
     @Test
     void hostileBearersOnEveryRoute() {

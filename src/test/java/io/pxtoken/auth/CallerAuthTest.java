@@ -131,6 +131,19 @@ class CallerAuthTest {
     }
 
     @Test
+    void aPortworxAdminMayReadTheTokenCheckAndAUserMayNot() {
+        var empty = new io.fabric8.kubernetes.api.model.KubernetesListBuilder().build();
+        server.expect().get().withPath("/apis/storage.k8s.io/v1/storageclasses").andReturn(200, empty).always();
+        server.expect().get().withPath("/api/v1/persistentvolumes").andReturn(200, empty).always();
+        server.expect().get().withPath("/api/v1/persistentvolumeclaims").andReturn(200, empty).always();
+        as(TestTokens.portworx("root@example.com", "system.admin")).get("/v1/checks").then().statusCode(200)
+                .body("items", equalTo(List.of())).body("summary.ok", equalTo(0));
+        as(TestTokens.portworx("user@example.com", "system.user")).get("/v1/checks").then().statusCode(403)
+                .body("missing", equalTo(List.of("role system.admin in the Portworx token")));
+        as(nobody).get("/v1/checks").then().statusCode(403).body("missing", equalTo(List.of("get checks.pxtoken.io")));
+    }
+
+    @Test
     void aPortworxUserMayVerifyAndReadButNotMint() {
         String user = TestTokens.portworx("user@example.com", "system.user");
         mintAs(user, USER_BODY).statusCode(403).contentType("application/problem+json")
