@@ -208,8 +208,9 @@ public class OpenApiExamples implements OASFilter {
                     ? problem(502, "kubernetes-forbidden", "Kubernetes refused the service account", "Kubernetes refused to let "
                             + "this service list storageclasses: apply the ClusterRole of k8s/checks-rbac.yaml", at)
                     : problem(502, "kubernetes-forbidden", "Kubernetes refused the service account",
-                            "Kubernetes refused to let this service " + verb(path, method) + " secrets in portworx: give its service account the Role of k8s/ in that namespace"
-                            + (path.equals(TOKENS) ? "; no token was issued" : ""), at));
+                            "Kubernetes refused to let this service " + verb(path, method)
+                                    + " secrets in portworx: give its service account the Role of k8s/ in that namespace"
+                                    + (path.equals(TOKENS) ? "; no token was issued" : ""), at));
             case 503 -> {
                 if (path.equals(CHECKS)) {
                     out.put("no-cluster", problem(503, "kubernetes-not-configured", "No Kubernetes cluster",

@@ -38,7 +38,8 @@ import io.quarkus.runtime.StartupEvent;
  * every {@code pxtoken.checks.interval}, and shortly after a StorageClass or a managed token Secret changes (informers,
  * not polling). Each run updates {@link CheckMetrics} and records a Warning Event {@value #EVENT_REASON} on each
  * StorageClass whose token will fail, naming the Secret and the verdict: once per StorageClass, Secret and verdict, and
- * again after {@link #EVENT_REPEAT} while it lasts (Kubernetes keeps Events for an hour).
+ * counted again after {@link #EVENT_REPEAT} while it lasts (Kubernetes keeps Events for an hour). The Event's name
+ * comes from the StorageClass, Secret and verdict, so a new leader counts on the Events already there.
  */
 @ApplicationScoped
 public class ChecksController {
@@ -232,7 +233,7 @@ public class ChecksController {
                 if (last != null && last.verdict() == item.verdict() && last.at().plus(EVENT_REPEAT).isAfter(now)) {
                     continue;
                 }
-                events.warning(sc, EVENT_REASON, message(item, sc.name()));
+                events.warning(sc, item.secret() + " " + item.verdict().label(), EVENT_REASON, message(item, sc.name()));
                 recorded.put(key, new Recorded(item.verdict(), now));
             }
         }

@@ -165,7 +165,7 @@ class ManifestsTest {
         // what the service does with each resource, and nothing more
         Map<String, Set<String>> used = Map.of(
                 "secrets", Set.of("get", "list", "watch", "create", "update", "delete"),
-                "events", Set.of("create"),
+                "events", Set.of("create", "get", "update"),
                 "leases", Set.of("get", "create", "update"));
         for (Doc d : Manifests.ofKind(DOCS, "Role")) {
             if (d.file().toString().contains("examples")) {
@@ -181,10 +181,13 @@ class ManifestsTest {
                 assertEquals("default", role.getMetadata().getNamespace(), "Events on StorageClasses live in default");
                 assertEquals(1, role.getRules().size());
                 assertEquals(List.of("events"), role.getRules().get(0).getResources(), "no Secret rights in default");
-                assertEquals(List.of("create"), role.getRules().get(0).getVerbs());
+                assertEquals(List.of("create", "get", "update"), role.getRules().get(0).getVerbs(), "record and count Events");
             }
             for (PolicyRule r : role.getRules()) {
                 assertEquals(1, r.getResources().size(), "one resource per rule");
+                if (r.getResources().get(0).equals("events") && !checkEvents) {
+                    assertEquals(List.of("create"), r.getVerbs(), "Events on Secrets are only created");
+                }
                 String resource = r.getResources().get(0);
                 assertEquals(List.of(resource.equals("leases") ? "coordination.k8s.io" : ""), r.getApiGroups());
                 assertTrue(used.containsKey(resource), "resource " + resource);
