@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.Tags;
  * verdict and 0 for the others (so an alert on {@code verdict="expired"} sees the Secret recover);</li>
  * <li>{@code pxtoken_check_secret_expiration_timestamp_seconds{namespace,name}}: the token's {@code exp} (NaN when it has
  * none or none could be read);</li>
+ * <li>{@code pxtoken_check_storageclass_verdict{storageclass,namespace,name,verdict}}: the same verdicts per StorageClass
+ * naming the Secret (1 for the current verdict, 0 for the others), for the dashboard's table by StorageClass;</li>
  * <li>{@code pxtoken_check_runs_total{result}} ({@code success}, {@code failure}) and
  * {@code pxtoken_check_last_success_timestamp_seconds}.</li>
  * </ul>
@@ -34,6 +36,7 @@ public class CheckMetrics {
 
     public static final String VERDICT = "pxtoken_check_secret_verdict";
     public static final String EXPIRATION = "pxtoken_check_secret_expiration_timestamp_seconds";
+    public static final String BY_STORAGE_CLASS = "pxtoken_check_storageclass_verdict";
 
     private static final class State {
         volatile Verdict verdict;
@@ -68,6 +71,15 @@ public class CheckMetrics {
             State st = states.computeIfAbsent(key, k -> register(item.secret()));
             st.verdict = item.verdict();
             st.expiresAt = item.expiresAt() == null ? Double.NaN : item.expiresAt().getEpochSecond();
+            for (Referrer r : item.referrers()) {
+                if (r.storageClass() != null) {
+                    String scKey = r.storageClass() + "|" + key;
+                    if (seen.add(scKey)) {
+                        State sc = states.computeIfAbsent(scKey, k -> registerByStorageClass(r.storageClass(), item.secret()));
+                        sc.verdict = item.verdict();
+                    }
+                }
+            }
         }
         for (String key : new ArrayList<>(states.keySet())) {
             if (!seen.contains(key)) {
@@ -94,6 +106,19 @@ public class CheckMetrics {
         if (st != null) {
             st.meters.forEach(registry::remove);
         }
+    }
+
+    private State registerByStorageClass(String storageClass, SecretRef ref) {
+        State st = new State();
+        Tags tags = Tags.of("storageclass", storageClass, "namespace", ref.namespace(), "name", ref.name());
+        List<Meter> meters = new ArrayList<>();
+        for (Verdict v : Verdict.values()) {
+            meters.add(Gauge.builder(BY_STORAGE_CLASS, st, x -> x.verdict == v ? 1 : 0).tags(tags).tag("verdict", v.label())
+                    .description("1 for the current verdict on the token of a Secret a StorageClass names, 0 for the others")
+                    .register(registry));
+        }
+        st.meters = List.copyOf(meters);
+        return st;
     }
 
     private State register(SecretRef ref) {

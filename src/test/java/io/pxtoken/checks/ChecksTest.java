@@ -435,6 +435,18 @@ class ChecksTest {
                         + "\",namespace=\"" + ns + "\",verdict=\"" + v.label() + "\"}"), e.getKey() + " " + v.label());
             }
         }
+        for (String sc : List.of("px-old", "px-intree")) {
+            String secret = sc.equals("px-old") ? "px-expired" : "px-good";
+            String verdict = sc.equals("px-old") ? "expired" : "ok";
+            for (Verdict v : Verdict.values()) {
+                assertEquals(v.label().equals(verdict) ? 1.0 : 0.0, gauge(metrics, CheckMetrics.BY_STORAGE_CLASS + "{name=\""
+                        + secret + "\",namespace=\"portworx\",storageclass=\"" + sc + "\",verdict=\"" + v.label() + "\"}"), sc);
+            }
+        }
+        assertEquals(1.0, gauge(metrics, CheckMetrics.BY_STORAGE_CLASS
+                + "{name=\"px-k8s-user\",namespace=\"tenant-b\",storageclass=\"px-tenant\",verdict=\"missing-secret\"}"));
+        assertFalse(metrics.contains(CheckMetrics.BY_STORAGE_CLASS + "{name=\"px-expired\",namespace=\"portworx\",storageclass=\"pv-old"),
+                "PVs are no StorageClasses");
         assertEquals(T.minus(Duration.ofDays(1)).getEpochSecond(),
                 gauge(metrics, CheckMetrics.EXPIRATION + "{name=\"px-expired\",namespace=\"portworx\"}"));
         assertEquals(T.plus(Duration.ofDays(2)).getEpochSecond(),
@@ -526,6 +538,7 @@ class ChecksTest {
             String metrics = given().get("/q/metrics").then().extract().asString();
             assertFalse(metrics.contains(CheckMetrics.VERDICT + "{"), "a replica that does not lead has no verdicts");
             assertFalse(metrics.contains(CheckMetrics.EXPIRATION + "{"));
+            assertFalse(metrics.contains(CheckMetrics.BY_STORAGE_CLASS + "{"));
         } finally {
             controller.startLeading();
         }
