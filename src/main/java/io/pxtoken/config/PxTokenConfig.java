@@ -50,6 +50,19 @@ public interface PxTokenConfig {
     /** How the Kubernetes API is reached. */
     Kubernetes kubernetes();
 
+    /** ClusterPxTokens: one token Secret per tenant namespace. */
+    Tenants tenants();
+
+    interface Tenants {
+        /**
+         * Follow ClusterPxTokens and write their token Secret into every namespace their selector matches, wherever it
+         * is. Off by default: it needs Secret rights in every namespace ({@code k8s/components/tenants}). While off, a
+         * ClusterPxToken is answered {@code Ready=False, Refused}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     interface Keys {
         /** Directory holding the file {@code shared-secret} (the mounted {@code pxkeys} Secret). */
         @WithDefault("/var/run/secrets/pxkeys")
