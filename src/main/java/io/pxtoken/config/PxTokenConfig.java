@@ -202,8 +202,9 @@ public interface PxTokenConfig {
 
     interface Renewal {
         /**
-         * Renew managed tokens before they expire and re-sign them when the shared secret rotates. Needs a cluster and
-         * {@code pxtoken.secrets.namespaces}; only the leader renews.
+         * Renew managed tokens before they expire and re-sign them when the shared secret rotates, and reconcile PxTokens
+         * and ClusterPxTokens. Needs a cluster and {@code pxtoken.secrets.namespaces} (or {@code pxtoken.tenants.enabled});
+         * only the leader renews and reconciles.
          */
         @WithDefault("true")
         boolean enabled();
