@@ -34,6 +34,7 @@ import io.pxtoken.kube.ResourceWatch;
 import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.renewal.LeaderWork;
+import io.quarkus.arc.Unremovable;
 
 /**
  * Reconciles PxTokens and ClusterPxTokens on the leader: informers on both kinds, on namespaces (tenants) and on the
@@ -43,6 +44,7 @@ import io.pxtoken.renewal.LeaderWork;
  * mints when a declaration is new or changed, and reports in {@code status}.
  */
 @ApplicationScoped
+@Unremovable // found through Instance<LeaderWork> only
 public class DeclaredTokenController implements LeaderWork {
 
     private static final Logger LOG = Logger.getLogger(DeclaredTokenController.class);

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -59,7 +59,7 @@ public class ResourceWatch {
      */
     public <T extends HasMetadata> Watched<T> watch(Class<T> type, long resyncMillis, Consumer<T> changed, Consumer<T> removed) {
         var resources = cluster.client().resources(type);
-        SharedIndexInformer<T> informer = Namespace.class.equals(type) || !io.fabric8.kubernetes.api.model.Namespaced.class.isAssignableFrom(type)
+        SharedIndexInformer<T> informer = !Namespaced.class.isAssignableFrom(type)
                 ? resources.runnableInformer(resyncMillis)
                 : resources.inAnyNamespace().runnableInformer(resyncMillis);
         informer.addEventHandler(new ResourceEventHandler<>() {
