@@ -144,6 +144,7 @@ public class RenewalController {
         var le = config.leaderElection();
         String ns = le.namespace().orElseGet(leadership::defaultNamespace);
         LOG.infof("Renewal: runs on the leader of Lease %s/%s (this replica: %s)", ns, le.leaseName(), identity);
+        metrics.enabled(true);
         election = leadership.run(ns, le.leaseName(), identity,
                 new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
                 this::startLeading, this::stopLeading);
@@ -327,6 +328,7 @@ public class RenewalController {
         try {
             current = secrets.read(t.namespace, t.name).filter(ManagedSecrets::managed).orElse(null);
         } catch (RuntimeException e) {
+            metrics.renewal(key, SecretRenewer.Outcome.FAILED, false);
             failed(key, t, e.getMessage());
             return;
         }
@@ -334,7 +336,7 @@ public class RenewalController {
             return;
         }
         SecretRenewer.Result r = renewer.renew(current);
-        metrics.renewal(r);
+        metrics.renewal(key, r.outcome(), "resigned".equals(r.reason()));
         switch (r.outcome()) {
             case RENEWED -> {
                 t.failures = 0;
