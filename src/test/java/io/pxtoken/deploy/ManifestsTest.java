@@ -202,28 +202,49 @@ class ManifestsTest {
                 }
             }
         }
-        // the one ClusterRole of the service: the token check reads storage objects cluster-wide, never Secrets
-        Map<String, Set<String>> clusterWide = Map.of(
-                "storageclasses", Set.of("list", "watch"),
-                "persistentvolumes", Set.of("list"),
-                "persistentvolumeclaims", Set.of("list"));
-        List<Doc> own = Manifests.ofKind(DOCS, "ClusterRole").stream().filter(d -> !d.file().toString().contains("examples")).toList();
-        assertEquals(List.of("px-token-service-checks"), own.stream().map(Doc::name).toList(), "the service's ClusterRoles");
-        Set<String> granted = new java.util.HashSet<>();
-        for (PolicyRule r : own.get(0).as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
-            assertEquals(1, r.getResources().size(), "one resource per rule");
-            String resource = r.getResources().get(0);
-            assertTrue(clusterWide.containsKey(resource), "cluster-wide " + resource + ": only storage objects, never secrets");
-            assertEquals(List.of(resource.equals("storageclasses") ? "storage.k8s.io" : ""), r.getApiGroups());
-            assertEquals(clusterWide.get(resource), Set.copyOf(r.getVerbs()), resource + " verbs");
-            assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty());
-            granted.add(resource);
+        // cluster-wide, the service reads its own custom resources and writes their status, and the token check reads
+        // storage objects (never Secrets); Secrets everywhere only with the tenants component
+        Map<String, Set<String>> checks = Map.of(
+                "storage.k8s.io/storageclasses", Set.of("list", "watch"),
+                "/persistentvolumes", Set.of("list"),
+                "/persistentvolumeclaims", Set.of("list"));
+        Map<String, Map<String, Set<String>>> clusterRoles = Map.of(
+                "px-token-service-declared", Map.of("pxtoken.io/pxtokens", Set.of("get", "list", "watch"),
+                        "pxtoken.io/clusterpxtokens", Set.of("get", "list", "watch"),
+                        "pxtoken.io/pxtokens/status", Set.of("update"), "pxtoken.io/clusterpxtokens/status", Set.of("update")),
+                "px-token-service-tenants", Map.of("/namespaces", Set.of("get", "list", "watch"), "/secrets", used.get("secrets"),
+                        "/events", Set.of("create")),
+                "px-token-service-checks", checks);
+        for (Doc d : Manifests.ofKind(DOCS, "ClusterRole")) {
+            if (d.file().toString().contains("examples")) {
+                continue;
+            }
+            Map<String, Set<String>> allowed = clusterRoles.get(d.name());
+            assertNotNull(allowed, "an unexpected ClusterRole of the service: " + d.name());
+            if (d.name().equals("px-token-service-tenants")) {
+                assertTrue(d.file().startsWith(Manifests.ROOT.resolve("components/tenants")), "cluster-wide Secrets only when opted in");
+            }
+            Set<String> granted = new java.util.HashSet<>();
+            for (PolicyRule r : d.as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
+                assertEquals(1, r.getResources().size(), "one resource per rule");
+                assertEquals(1, r.getApiGroups().size());
+                String resource = r.getApiGroups().get(0) + "/" + r.getResources().get(0);
+                assertTrue(allowed.containsKey(resource), d.name() + ": " + resource);
+                assertTrue(allowed.get(resource).containsAll(r.getVerbs()), d.name() + ": " + resource + " verbs " + r.getVerbs());
+                if (allowed == checks) {
+                    assertEquals(checks.get(resource), Set.copyOf(r.getVerbs()), "the token check: " + resource);
+                    assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty());
+                    granted.add(resource);
+                }
+            }
+            if (allowed == checks) {
+                assertEquals(checks.keySet(), granted, "the token check reads StorageClasses, PVs and PVCs");
+            }
         }
-        assertEquals(clusterWide.keySet(), granted);
         for (Doc d : Manifests.ofKind(DOCS, "ClusterRoleBinding")) {
             if (!d.file().toString().contains("examples")) {
                 String role = d.as(ClusterRoleBinding.class).getRoleRef().getName();
-                assertTrue(role.equals("system:auth-delegator") || role.equals("px-token-service-checks"), role);
+                assertTrue(role.equals("system:auth-delegator") || clusterRoles.containsKey(role), "binds " + role);
             }
         }
         String kustomization = readUnchecked(Manifests.ROOT.resolve("kustomization.yaml"));
