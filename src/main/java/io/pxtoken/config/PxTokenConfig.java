@@ -50,6 +50,19 @@ public interface PxTokenConfig {
     /** How the Kubernetes API is reached. */
     Kubernetes kubernetes();
 
+    /** ClusterPxTokens: one token Secret per tenant namespace. */
+    Tenants tenants();
+
+    interface Tenants {
+        /**
+         * Follow ClusterPxTokens and write their token Secret into every namespace their selector matches, wherever it
+         * is. Off by default: it needs Secret rights in every namespace ({@code k8s/components/tenants}). While off, a
+         * ClusterPxToken is answered {@code Ready=False, Refused}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     interface Keys {
         /** Directory holding the file {@code shared-secret} (the mounted {@code pxkeys} Secret). */
         @WithDefault("/var/run/secrets/pxkeys")
@@ -189,8 +202,9 @@ public interface PxTokenConfig {
 
     interface Renewal {
         /**
-         * Renew managed tokens before they expire and re-sign them when the shared secret rotates. Needs a cluster and
-         * {@code pxtoken.secrets.namespaces}; only the leader renews.
+         * Renew managed tokens before they expire and re-sign them when the shared secret rotates, and reconcile PxTokens
+         * and ClusterPxTokens. Needs a cluster and {@code pxtoken.secrets.namespaces} (or {@code pxtoken.tenants.enabled});
+         * only the leader renews and reconciles.
          */
         @WithDefault("true")
         boolean enabled();

@@ -13,10 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -58,6 +61,7 @@ public class SharedSecretStore {
     private volatile String problem;
     private byte[] pending;
     private ScheduledExecutorService poller;
+    private final List<Consumer<SharedSecret>> listeners = new CopyOnWriteArrayList<>();
 
     @Inject
     public SharedSecretStore(PxTokenConfig config, Clock clock) {
@@ -114,6 +118,15 @@ public class SharedSecretStore {
         return previous;
     }
 
+    /** Calls {@code listener} with the key in use now (if any) and with each key adopted after it. */
+    public void onChange(Consumer<SharedSecret> listener) {
+        listeners.add(listener);
+        SharedSecret s = current;
+        if (s != null) {
+            listener.accept(s);
+        }
+    }
+
     public KeyStatus status() {
         SharedSecret s = current;
         return s == null
@@ -155,6 +168,7 @@ public class SharedSecretStore {
         } else {
             LOG.infof("The shared secret in %s changed: now signing with key %s (was %s)", file, next.fingerprint(), s.fingerprint());
         }
+        listeners.forEach(l -> l.accept(next));
         if (next.length() < MIN_BYTES) {
             LOG.warnf("The shared secret %s is only %d bytes long; use at least %d", next.fingerprint(), next.length(), MIN_BYTES);
         }

@@ -49,9 +49,10 @@ public class SecretWatch {
         };
         var client = cluster.client();
         for (String ns : namespaces) {
+            var secrets = ns == null ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns);
             // the handlers get whole Secrets; the informer's own cache keeps their keys and versions only (it serves
             // deletes and relists), so thousands of tokens are not held twice
-            SharedIndexInformer<Secret> informer = client.secrets().inNamespace(ns)
+            SharedIndexInformer<Secret> informer = secrets
                     .withLabel(ManagedSecrets.MANAGED_BY, ManagedSecrets.APP).runnableInformer(0)
                     .itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
                             client.getKubernetesSerialization(), "metadata.resourceVersion"));
@@ -60,5 +61,10 @@ public class SecretWatch {
             informers.add(informer);
         }
         return () -> informers.forEach(SharedIndexInformer::close);
+    }
+
+    /** {@link #watch} in every namespace: one informer, which needs {@code list watch} on Secrets cluster-wide. */
+    public AutoCloseable watchEverywhere(Consumer<Secret> changed, Consumer<Secret> removed) {
+        return watch(java.util.Collections.singletonList(null), changed, removed);
     }
 }

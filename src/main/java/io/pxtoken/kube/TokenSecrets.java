@@ -81,6 +81,16 @@ public class TokenSecrets {
         }
     }
 
+    /** The managed Secrets of every namespace that carry label {@code label=value}. */
+    public List<Secret> listManagedLabelled(String label, String value) {
+        try {
+            return cluster.client().secrets().inAnyNamespace()
+                    .withLabel(ManagedSecrets.MANAGED_BY, ManagedSecrets.APP).withLabel(label, value).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw translate(e, "list", "every namespace", false);
+        }
+    }
+
     private static String where(Secret s) {
         return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
     }

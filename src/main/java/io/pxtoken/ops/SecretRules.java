@@ -44,6 +44,18 @@ public class SecretRules {
     }
 
     /**
+     * The rules for a ClusterPxToken's Secret in a tenant namespace: any namespace its selector matches (the tenants
+     * switch and the selector are the limit, not {@code pxtoken.secrets.namespaces}), never the pxkeys Secret.
+     *
+     * @throws KubernetesUnavailableException (503) when no cluster is configured
+     * @throws SecretRefusedException (403) when the target is off limits
+     */
+    public void checkTenant(SecretTarget target) {
+        requireCluster("so no token Secret can be written");
+        refuseKeysSecret(target);
+    }
+
+    /**
      * The same rules for deleting a token Secret.
      *
      * @throws KubernetesUnavailableException (503) when no cluster is configured

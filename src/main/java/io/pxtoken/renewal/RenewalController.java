@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
@@ -88,6 +89,9 @@ public class RenewalController {
     private final RenewalMetrics metrics;
     private final Clock clock;
     private final List<String> namespaces;
+    /** ClusterPxTokens write Secrets in any namespace: then the managed Secrets of every namespace are followed. */
+    private final boolean everywhere;
+    private final Instance<LeaderWork> leaderWork;
 
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Due> schedule = new ConcurrentSkipListSet<>(
@@ -104,7 +108,8 @@ public class RenewalController {
     private ExecutorService worker;
 
     public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, Leadership leadership,
-            SecretRenewer renewer, TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, Clock clock) {
+            SecretRenewer renewer, TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, Clock clock,
+            Instance<LeaderWork> leaderWork) {
         this.secrets = secrets;
         this.config = config;
         this.cluster = cluster;
@@ -115,14 +120,17 @@ public class RenewalController {
         this.metrics = metrics;
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
+        this.everywhere = config.tenants().enabled();
+        this.leaderWork = leaderWork;
         // paced in real (monotonic) time: the rate protects the API server, whatever the service's clock says
         this.pacer = new TokenBuckets("renewals", config.kubernetes().qps(), config.kubernetes().burst(), System::nanoTime);
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.renewal().enabled() || !cluster.configured() || namespaces.isEmpty()) {
-            LOG.infof("Renewal: off (%s)", !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
-                    : !cluster.configured() ? "no Kubernetes cluster" : "pxtoken.secrets.namespaces is empty");
+        if (!config.renewal().enabled() || !cluster.configured() || (namespaces.isEmpty() && !everywhere)) {
+            LOG.infof("Renewal and declared tokens: off (%s)", !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
+                    : !cluster.configured() ? "no Kubernetes cluster"
+                    : "pxtoken.secrets.namespaces is empty and pxtoken.tenants.enabled is false");
             return;
         }
         run(config.leaderElection().identity().orElseGet(() -> {
@@ -136,6 +144,7 @@ public class RenewalController {
         var le = config.leaderElection();
         String ns = le.namespace().orElseGet(leadership::defaultNamespace);
         LOG.infof("Renewal: runs on the leader of Lease %s/%s (this replica: %s)", ns, le.leaseName(), identity);
+        metrics.enabled(true);
         election = leadership.run(ns, le.leaseName(), identity,
                 new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
                 this::startLeading, this::stopLeading);
@@ -164,15 +173,17 @@ public class RenewalController {
         if (leading) {
             return;
         }
-        LOG.infof("Renewal: this replica leads; watching token Secrets in %s", namespaces);
+        LOG.infof("Renewal: this replica leads; watching token Secrets in %s", everywhere ? "every namespace" : namespaces);
         leading = true;
         metrics.leading(true);
         keySeen = keys.status().fingerprint();
         worker = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "token-renewal"));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "token-renewal-timer"));
-        informers = watch.watch(namespaces, this::changed, this::removed);
+        informers = everywhere ? watch.watchEverywhere(this::changed, this::removed)
+                : watch.watch(namespaces, this::changed, this::removed);
         long tick = Math.max(10, config.renewal().tick().toMillis());
         ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        leaderWork.forEach(LeaderWork::startLeading);
     }
 
     synchronized void stopLeading() {
@@ -182,6 +193,7 @@ public class RenewalController {
         LOG.info("Renewal: this replica no longer leads");
         leading = false;
         metrics.leading(false);
+        leaderWork.forEach(LeaderWork::stopLeading);
         try {
             informers.close();
         } catch (Exception e) {
@@ -316,6 +328,7 @@ public class RenewalController {
         try {
             current = secrets.read(t.namespace, t.name).filter(ManagedSecrets::managed).orElse(null);
         } catch (RuntimeException e) {
+            metrics.renewal(key, SecretRenewer.Outcome.FAILED, false);
             failed(key, t, e.getMessage());
             return;
         }
@@ -323,7 +336,7 @@ public class RenewalController {
             return;
         }
         SecretRenewer.Result r = renewer.renew(current);
-        metrics.renewal(r);
+        metrics.renewal(key, r.outcome(), "resigned".equals(r.reason()));
         switch (r.outcome()) {
             case RENEWED -> {
                 t.failures = 0;

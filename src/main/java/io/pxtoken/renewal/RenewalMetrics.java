@@ -25,15 +25,20 @@ public class RenewalMetrics {
 
     /** The numbers behind one Secret's gauges. */
     private static final class State {
+        volatile double issuedAt = Double.NaN;
         volatile double expiresAt = Double.NaN;
         volatile double renewalAt = Double.NaN;
         volatile String keyFingerprint;
         List<Meter> meters;
+        /** Renewals failed in a row; its gauge exists only while this is above 0. */
+        int failures;
+        Meter failing;
     }
 
     private final MeterRegistry registry;
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final AtomicInteger leader = new AtomicInteger();
+    private final AtomicInteger enabled = new AtomicInteger();
     private final Counter renewed;
     private final Counter resigned;
     private final Counter failed;
@@ -46,6 +51,10 @@ public class RenewalMetrics {
         this.clock = clock;
         Gauge.builder("pxtoken_leader", leader, AtomicInteger::get)
                 .description("1 on the replica that renews managed tokens").register(registry);
+        Gauge.builder("pxtoken_renewal_enabled", enabled, AtomicInteger::get)
+                .description("1 on a replica that takes part in the election of the renewal leader").register(registry);
+        Gauge.builder("pxtoken_managed_secrets", states, Map::size)
+                .description("Managed Secrets the renewal leader follows (0 elsewhere)").register(registry);
         this.renewed = counter("renewed");
         this.resigned = counter("resigned");
         this.failed = counter("failed");
@@ -56,6 +65,10 @@ public class RenewalMetrics {
                 .description("Renewals of managed tokens, by result").register(registry);
     }
 
+    void enabled(boolean on) {
+        enabled.set(on ? 1 : 0);
+    }
+
     void leading(boolean leading) {
         leader.set(leading ? 1 : 0);
     }
@@ -63,7 +76,9 @@ public class RenewalMetrics {
     void track(String key, Secret s, String currentKeyFingerprint, Instant now) {
         currentKey = currentKeyFingerprint;
         State st = states.computeIfAbsent(key, k -> register(s));
+        Instant issued = ManagedSecrets.instantAnnotation(s, ManagedSecrets.ISSUED_AT);
         Instant exp = ManagedSecrets.instantAnnotation(s, ManagedSecrets.EXPIRES_AT);
+        st.issuedAt = issued == null ? Double.NaN : issued.getEpochSecond();
         Instant renewal = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
         st.expiresAt = exp == null ? Double.NaN : exp.getEpochSecond();
         st.renewalAt = renewal == null ? Double.NaN : renewal.getEpochSecond();
@@ -74,6 +89,8 @@ public class RenewalMetrics {
         State st = new State();
         Tags tags = Tags.of("namespace", s.getMetadata().getNamespace(), "name", s.getMetadata().getName());
         st.meters = List.of(
+                Gauge.builder("pxtoken_secret_issued_timestamp_seconds", st, x -> x.issuedAt).tags(tags)
+                        .description("When the token stored in a managed Secret was minted").register(registry),
                 Gauge.builder("pxtoken_secret_expiration_timestamp_seconds", st, x -> x.expiresAt).tags(tags)
                         .description("exp of the token stored in a managed Secret").register(registry),
                 Gauge.builder("pxtoken_secret_renewal_timestamp_seconds", st, x -> x.renewalAt).tags(tags)
@@ -92,14 +109,44 @@ public class RenewalMetrics {
         State st = states.remove(key);
         if (st != null) {
             st.meters.forEach(registry::remove);
+            synchronized (st) {
+                if (st.failing != null) {
+                    registry.remove(st.failing);
+                }
+            }
         }
     }
 
-    void renewal(SecretRenewer.Result r) {
-        switch (r.outcome()) {
-            case RENEWED -> ("resigned".equals(r.reason()) ? resigned : renewed).increment();
-            case FAILED -> failed.increment();
-            case LEFT_ALONE -> failed.increment();
+    /**
+     * Counts the renewal by outcome and, per Secret, the renewals failed in a row:
+     * {@code pxtoken_secret_renewal_failures{namespace,name}}, present only while above 0 (a Secret left alone counts:
+     * it will not be renewed until someone changes it).
+     */
+    void renewal(String key, SecretRenewer.Outcome outcome, boolean resignedWithNewKey) {
+        switch (outcome) {
+            case RENEWED -> (resignedWithNewKey ? resigned : renewed).increment();
+            case FAILED, LEFT_ALONE -> failed.increment();
+        }
+        State st = states.get(key);
+        if (st == null) {
+            return;
+        }
+        synchronized (st) {
+            if (outcome == SecretRenewer.Outcome.RENEWED) {
+                st.failures = 0;
+                if (st.failing != null) {
+                    registry.remove(st.failing);
+                    st.failing = null;
+                }
+                return;
+            }
+            st.failures++;
+            if (st.failing == null) {
+                String[] nsName = key.split("/", 2);
+                st.failing = Gauge.builder("pxtoken_secret_renewal_failures", st, x -> x.failures)
+                        .tags("namespace", nsName[0], "name", nsName[1])
+                        .description("Renewals of a managed token failed in a row (absent when none)").register(registry);
+            }
         }
     }
 }

@@ -191,14 +191,41 @@ class ManifestsTest {
                 }
             }
         }
-        assertTrue(Manifests.ofKind(DOCS, "ClusterRole").stream().allMatch(d -> d.file().toString().contains("examples")),
-                "the service defines no ClusterRole of its own");
+        // cluster-wide, the service reads its own custom resources and writes their status; Secrets everywhere only
+        // with the tenants component
+        Map<String, Map<String, Set<String>>> clusterRoles = Map.of(
+                "px-token-service-declared", Map.of("pxtoken.io/pxtokens", Set.of("get", "list", "watch"),
+                        "pxtoken.io/clusterpxtokens", Set.of("get", "list", "watch"),
+                        "pxtoken.io/pxtokens/status", Set.of("update"), "pxtoken.io/clusterpxtokens/status", Set.of("update")),
+                "px-token-service-tenants", Map.of("/namespaces", Set.of("get", "list", "watch"), "/secrets", used.get("secrets"),
+                        "/events", Set.of("create")));
+        for (Doc d : Manifests.ofKind(DOCS, "ClusterRole")) {
+            if (d.file().toString().contains("examples")) {
+                continue;
+            }
+            Map<String, Set<String>> allowed = clusterRoles.get(d.name());
+            assertNotNull(allowed, "an unexpected ClusterRole of the service: " + d.name());
+            if (d.name().equals("px-token-service-tenants")) {
+                assertTrue(d.file().startsWith(Manifests.ROOT.resolve("components/tenants")), "cluster-wide Secrets only when opted in");
+            }
+            for (PolicyRule r : d.as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
+                assertEquals(1, r.getResources().size(), "one resource per rule");
+                assertEquals(1, r.getApiGroups().size());
+                String resource = r.getApiGroups().get(0) + "/" + r.getResources().get(0);
+                assertTrue(allowed.containsKey(resource), d.name() + ": " + resource);
+                assertTrue(allowed.get(resource).containsAll(r.getVerbs()), d.name() + ": " + resource + " verbs " + r.getVerbs());
+            }
+        }
         for (Doc d : Manifests.ofKind(DOCS, "ClusterRoleBinding")) {
             if (!d.file().toString().contains("examples")) {
-                assertEquals("system:auth-delegator", d.as(ClusterRoleBinding.class).getRoleRef().getName());
+                String role = d.as(ClusterRoleBinding.class).getRoleRef().getName();
+                assertTrue(role.equals("system:auth-delegator") || clusterRoles.containsKey(role), "binds " + role);
             }
         }
         for (Doc d : Manifests.ofKind(DOCS, "ClusterRole")) {
+            if (!d.file().toString().contains("examples")) {
+                continue;
+            }
             for (PolicyRule r : d.as(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules()) {
                 assertEquals(List.of("pxtoken.io"), r.getApiGroups(), "example ClusterRoles only grant minting");
                 assertEquals(List.of("mint"), r.getVerbs());

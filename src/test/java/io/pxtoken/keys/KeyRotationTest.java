@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,10 @@ class KeyRotationTest {
         String token = given().contentType("application/json").body("{\"name\":\"n\",\"roles\":[\"system.user\"]}")
                 .post("/v1/tokens").then().statusCode(200).extract().path("token");
         TestKeys.verified(token, SECOND.getBytes(StandardCharsets.UTF_8));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("pxtoken_shared_secret_info{fingerprint=\"" + second + "\"} 1.0"), "the new key's fingerprint");
+        assertFalse(metrics.contains("fingerprint=\"" + first + "\""), "the old one is gone");
+        assertTrue(metrics.contains("pxtoken_shared_secret_loaded 1.0"));
 
         // a half-written (too short) file, then a vanished one: the good key stays and health says why
         TestKeys.write(dir, "half");

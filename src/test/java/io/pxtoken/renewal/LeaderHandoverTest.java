@@ -70,10 +70,13 @@ class LeaderHandoverTest {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<LeaderWork> leaderWork;
+
     @Test
     void oneLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
         RenewalTest.within(Duration.ofSeconds(30), first::leading, "the first replica leads");
-        RenewalController second = new RenewalController(config, cluster, watch, leadership, renewer, secrets, keys, metrics, clock);
+        RenewalController second = new RenewalController(config, cluster, watch, leadership, renewer, secrets, keys, metrics, clock, leaderWork);
         second.run("second");
         Thread.sleep(3_000);
         assertTrue(first.leading());

@@ -118,6 +118,10 @@ class RenewalTest {
                 .post("/v1/tokens").then().statusCode(200);
     }
 
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
     private List<String> eventReasons(String name) {
         return server.getClient().v1().events().inNamespace("test").list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
@@ -194,6 +198,8 @@ class RenewalTest {
         within(Duration.ofSeconds(20), () -> eventReasons("flaky").contains("RenewalFailed"), "a RenewalFailed Event");
         assertEquals(jti, annotation(secret("flaky"), ManagedSecrets.JTI));
         assertEquals(token, ManagedSecrets.token(secret("flaky")), "the stored token is untouched");
+        within(Duration.ofSeconds(10), () -> metrics().contains("pxtoken_secret_renewal_failures{name=\"flaky\",namespace=\"test\"} 1.0"),
+                "the failure counted on the Secret's gauge: " + metrics());
         within(Duration.ofSeconds(10), () -> annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR) != null, "the error recorded");
         given().get("/v1/secrets?namespace=test").then().statusCode(200)
                 .body("find { it.name == 'flaky' }.lastRenewalError", containsString("HTTP 500"))
@@ -204,6 +210,7 @@ class RenewalTest {
         within(Duration.ofSeconds(20), () -> !jti.equals(annotation(secret("flaky"), ManagedSecrets.JTI)), "renewed on retry");
         TestKeys.verified(ManagedSecrets.token(secret("flaky")), key.getBytes(StandardCharsets.UTF_8));
         assertNull(annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR), "a success clears the error");
+        assertFalse(metrics().contains("pxtoken_secret_renewal_failures{name=\"flaky\""), "the gauge goes with the failures");
     }
 
     @Test
