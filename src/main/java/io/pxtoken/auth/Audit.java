@@ -1,15 +1,16 @@
 package io.pxtoken.auth;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
 /** Writes the audit trail: one JSON object per decision on logger {@code io.pxtoken.audit}. */
 @ApplicationScoped
@@ -18,7 +19,7 @@ public class Audit {
     public static final String LOGGER = "io.pxtoken.audit";
 
     private static final Logger LOG = Logger.getLogger(LOGGER);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final Clock clock;
 
@@ -31,29 +32,46 @@ public class Audit {
      * @param status the HTTP status answered
      */
     public void write(AuditRecord r, Caller caller, String method, String path, int status) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", clock.instant().toString());
-        line.put("caller", caller == null ? null : caller.name());
-        line.put("authKind", caller == null ? null : caller.kind().label());
-        line.put("action", r.action != null ? r.action : method + " " + path);
-        line.put("sub", r.sub);
-        line.put("roles", r.roles);
-        line.put("groups", r.groups);
-        line.put("duration", r.duration);
-        line.put("secret", r.secret);
-        line.put("decision", status < 400 ? "allow" : status == 401 || status == 403 || status == 429 ? "deny" : "error");
-        line.put("status", status);
-        line.put("problem", r.problem);
-        line.put("missing", r.missing);
-        line.put("jti", r.jti);
-        if (r.delivered != null) {
-            line.put("delivered", r.delivered);
-        }
-        line.put("keyFingerprint", r.keyFingerprint);
-        try {
-            LOG.info(JSON.writeValueAsString(line));
-        } catch (JsonProcessingException e) {
+        // streamed field by field: the same JSON an ObjectMapper makes of the ordered map, without the map
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator line = JSON.createGenerator(out)) {
+            line.writeStartObject();
+            line.writeStringField("time", clock.instant().toString());
+            line.writeStringField("caller", caller == null ? null : caller.name());
+            line.writeStringField("authKind", caller == null ? null : caller.kind().label());
+            line.writeStringField("action", r.action != null ? r.action : method + " " + path);
+            line.writeStringField("sub", r.sub);
+            list(line, "roles", r.roles);
+            list(line, "groups", r.groups);
+            line.writeStringField("duration", r.duration);
+            line.writeStringField("secret", r.secret);
+            line.writeStringField("decision", status < 400 ? "allow" : status == 401 || status == 403 || status == 429 ? "deny" : "error");
+            line.writeNumberField("status", status);
+            line.writeStringField("problem", r.problem);
+            list(line, "missing", r.missing);
+            line.writeStringField("jti", r.jti);
+            if (r.delivered != null) {
+                line.writeStringField("delivered", r.delivered);
+            }
+            line.writeStringField("keyFingerprint", r.keyFingerprint);
+            line.writeEndObject();
+        } catch (IOException e) {
             LOG.error("Could not write an audit line");
+            return;
         }
+        LOG.info(out.toString());
+    }
+
+    private static void list(JsonGenerator line, String name, List<String> values) throws IOException {
+        line.writeFieldName(name);
+        if (values == null) {
+            line.writeNull();
+            return;
+        }
+        line.writeStartArray();
+        for (String v : values) {
+            line.writeString(v);
+        }
+        line.writeEndArray();
     }
 }

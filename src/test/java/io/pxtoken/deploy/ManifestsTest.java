@@ -294,6 +294,28 @@ class ManifestsTest {
     }
 
     @Test
+    void theJvmImageRunsJava25WithTheAotCacheItsOwnBuildTrains() throws IOException {
+        String jvm = Files.readString(Path.of("src/main/docker/Dockerfile.jvm"));
+        Matcher from = Pattern.compile("(?m)^FROM \\S*openjdk-(\\d+)-runtime:").matcher(jvm);
+        assertTrue(from.find() && Integer.parseInt(from.group(1)) >= 25, "a Java 25+ runtime image (the AOT cache needs JDK 24+)");
+        assertTrue(jvm.contains("./mvnw package -DskipTests -Dquarkus.package.jar.type=aot-jar"),
+                "built as aot-jar, whose classes the JDK's AOT cache can hold");
+        assertEquals(1, Pattern.compile("(?m)^ENV JAVA_OPTS=\"[^\"]+\"$").matcher(jvm).results().count(),
+                "one ENV JAVA_OPTS line (bench/startup.sh and bench/footprint.sh read it)");
+        // the cache is trained in this image, after JAVA_OPTS is set, where the container runs it from
+        Matcher train = Pattern.compile("(?m)^RUN bash (\\S+/aot-train\\.sh) /deployments (/deployments/app\\.aot)").matcher(jvm);
+        assertTrue(train.find(), "the image build runs the training script");
+        assertTrue(jvm.indexOf("ENV JAVA_OPTS=") < train.start() && jvm.lastIndexOf("COPY --chown=1001:root target/quarkus-app/") < train.start(),
+                "training sees the app and the JAVA_OPTS the container runs with");
+        assertTrue(jvm.contains("COPY src/main/docker/aot-train.sh " + train.group(1)), "the script copied in is the repository's");
+        assertTrue(Files.isRegularFile(Path.of("src/main/docker/aot-train.sh")));
+        assertTrue(jvm.contains("\nWORKDIR /deployments\n"), "quarkus-run.jar runs from its directory, as in training");
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT .*exec java -XX:AOTCache=(\\S+) \\$JAVA_OPTS -jar quarkus-run\\.jar").matcher(jvm);
+        assertTrue(entry.find(), "the container starts with the cache");
+        assertEquals(train.group(2), "/deployments/" + entry.group(1), "the cache it starts with is the one trained");
+    }
+
+    @Test
     void theExamplesAreTheGuidesBroughtUpToDate() {
         StorageClass sc = Manifests.one(DOCS, Manifests.ROOT.resolve("examples/storageclass.yaml"), "StorageClass").as(StorageClass.class);
         assertEquals("px-storage", sc.getMetadata().getName());

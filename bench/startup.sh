@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Start-to-ready and resident memory of the JVM-mode service, four ways, as the Deployment runs it: the JAVA_OPTS of
+# src/main/docker/Dockerfile.jvm under the Deployment's memory limit (-XX:MaxRAM stands in for the cgroup limit),
+# authentication on (a Portworx admin token minted here with openssl), the rate limit off (one caller).
+#
+#   bash bench/startup.sh                  # RUNS=5 of each variant, 30 s of load per run: about 15 min on 2 CPUs
+#   RUNS=3 LOAD=10 VARIANTS="java17 java25-aot" bash bench/startup.sh
+#
+# Variants (each builds what it needs under target/ unless it is there already; REBUILD=1 builds again):
+#   java17         Java 17, fast-jar (target/quarkus-app, ./mvnw package)
+#   java17-appcds  Java 17, fast-jar with the AppCDS archive Quarkus builds (quarkus.package.jar.aot.enabled=true,
+#                  quarkus.package.jar.aot.type=app-cds), -XX:SharedArchiveFile=app-cds.jsa
+#   java25         Java 25, the same fast-jar as java17
+#   java25-aot     Java 25, aot-jar (quarkus.package.jar.type=aot-jar) and the AOT cache that
+#                  src/main/docker/aot-train.sh writes, exactly as the Dockerfile.jvm image build does,
+#                  -XX:AOTCache=app.aot
+#
+# Per run (variants interleaved, run 1 of each, then run 2 of each, ...): ready_ms from launch until the first 200 on
+# /q/health/ready (curl every 10 ms); cpu_ms, the CPU time (user + system, all threads) the JVM had used by then,
+# which other processes on the machine hardly change; quarkus_ms, Quarkus's own "started in"; rss_ready, VmRSS then;
+# LOAD seconds of wrk (-t2 -c32) on POST /v1/tokens, then rss_load (VmRSS at the end of the load) and
+# rss_peak (VmHWM), and the requests/s of that load; the 1-minute load average when the run began. Then a table of
+# medians per variant.
+#
+# Environment: RUNS=5 LOAD=30 LIMIT=256m VARIANTS="java17 java17-appcds java25 java25-aot" CONNECTIONS=32 THREADS=2
+#   JAVA17=/usr/lib/jvm/java-17-openjdk-amd64 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 (JDK homes)
+#   JAVA_OPTS_OVERRIDE= (instead of the Dockerfile's options) JAVA_OPTS_EXTRA= (added to them) REBUILD=0
+# Only 127.0.0.1 is contacted; every wrk run is bounded by -d and timeout(1).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RUNS="${RUNS:-5}"
+LOAD="${LOAD:-30}"
+LIMIT="${LIMIT:-256m}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+VARIANTS="${VARIANTS:-java17 java17-appcds java25 java25-aot}"
+JAVA17="${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64}"
+JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+REBUILD="${REBUILD:-0}"
+
+log() { printf '[startup.sh] %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+for tool in curl openssl awk; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
+done
+if ! command -v wrk >/dev/null 2>&1; then
+    log "installing wrk"
+    SUDO=; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk
+fi
+for v in $VARIANTS; do
+    case $v in
+        java17|java17-appcds) [[ -x "$JAVA17/bin/java" ]] || die "no Java 17 at $JAVA17 (set JAVA17)" ;;
+        java25|java25-aot) [[ -x "$JAVA25/bin/java" ]] || die "no Java 25 at $JAVA25 (set JAVA25); Temurin 25 is not on every machine" ;;
+        *) die "unknown variant $v" ;;
+    esac
+done
+
+OPTS=${JAVA_OPTS_OVERRIDE:-$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)}
+[[ -n "$OPTS" ]] || die "no ENV JAVA_OPTS line in src/main/docker/Dockerfile.jvm"
+OPTS="$OPTS ${JAVA_OPTS_EXTRA:-}"
+
+# --- builds -------------------------------------------------------------------------------------------------------
+# mvn17 <args...>: the wrapper on Java 17, the baseline the build must always work on
+mvn17() { JAVA_HOME="$JAVA17" PATH="$JAVA17/bin:$PATH" ./mvnw -B -q "$@"; }
+needs() { [[ " $VARIANTS " == *" $1 "* ]]; }
+if needs java17 || needs java25; then
+    if [[ "$REBUILD" == 1 || ! -f target/quarkus-app/quarkus-run.jar ]]; then
+        log "building the fast-jar (target/quarkus-app)"
+        mvn17 package -DskipTests
+    fi
+fi
+if needs java17-appcds && [[ "$REBUILD" == 1 || ! -f target/bench-appcds/app-cds.jsa ]]; then
+    log "building the fast-jar with Quarkus's AppCDS archive on Java 17 (target/bench-appcds)"
+    mvn17 package -DskipTests -Dquarkus.package.output-directory=bench-appcds \
+        -Dquarkus.package.jar.aot.enabled=true -Dquarkus.package.jar.aot.type=app-cds
+fi
+if needs java25-aot && [[ "$REBUILD" == 1 || ! -f target/bench-aot/app.aot ]]; then
+    log "building the aot-jar (target/bench-aot) and training its AOT cache on Java 25 with src/main/docker/aot-train.sh"
+    mvn17 package -DskipTests -Dquarkus.package.output-directory=bench-aot -Dquarkus.package.jar.type=aot-jar
+    JAVA="$JAVA25/bin/java" JAVA_OPTS="$OPTS" AOT_TRAIN_MAX_RAM="$LIMIT" bash src/main/docker/aot-train.sh target/bench-aot
+fi
+
+# variant -> "<java> <app dir> <extra options>"
+variant() {
+    case $1 in
+        java17) echo "$JAVA17/bin/java $ROOT/target/quarkus-app" ;;
+        java17-appcds) echo "$JAVA17/bin/java $ROOT/target/bench-appcds -XX:SharedArchiveFile=app-cds.jsa" ;;
+        java25) echo "$JAVA25/bin/java $ROOT/target/quarkus-app" ;;
+        java25-aot) echo "$JAVA25/bin/java $ROOT/target/bench-aot -XX:AOTCache=app.aot" ;;
+    esac
+}
+
+WORK=$(mktemp -d)
+APP_PID=
+cleanup() {
+    if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/keys"
+head -c 48 /dev/urandom | base64 -w0 > "$WORK/keys/shared-secret"
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+now=$(date +%s)
+header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
+payload=$(printf '{"email":"","exp":%d,"iat":%d,"iss":"portworx.com","name":"bench","roles":["system.admin"],"sub":"bench"}' \
+    $((now + 86400)) $((now - 60)) | b64url)
+sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$(cat "$WORK/keys/shared-secret")" -binary | b64url)
+export PXTOKEN_BENCH_AUTH="Bearer $header.$payload.$sig"
+
+free_port() {
+    local p
+    for p in $(seq 18300 18399); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+    die "no free port in 18300-18399"
+}
+kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$APP_PID/status"; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit} if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+echo "px-token-service start-up benchmark"
+echo "  commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+local changes)')"
+echo "  host:    $(nproc) CPU(s); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+for v in $VARIANTS; do
+    set -- $(variant "$v")
+    echo "  $v: $("$1" -version 2>&1 | head -n 1)"
+done
+echo "  options: $OPTS -XX:MaxRAM=$LIMIT (+ the variant's archive option)"
+echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d${LOAD}s on POST /v1/tokens, authentication on"
+echo
+printf '%-14s %4s %9s %7s %11s %10s %10s %10s %9s %6s\n' variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak mint_rps load1
+: > "$WORK/results"
+for run in $(seq 1 "$RUNS"); do
+    for v in $VARIANTS; do
+        set -- $(variant "$v")
+        java=$1 dir=$2
+        shift 2
+        port=$(free_port)
+        l1=$(load1)
+        start=$(date +%s%N)
+        # shellcheck disable=SC2086
+        (cd "$dir" && exec "$java" $OPTS -XX:MaxRAM="$LIMIT" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
+            -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false -Dpxtoken.auth.portworx.enabled=true \
+            -jar quarkus-run.jar) > "$WORK/app.log" 2>&1 &
+        APP_PID=$!
+        ready=0
+        for _ in $(seq 1 3000); do
+            if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$port/q/health/ready"; then ready=1; break; fi
+            kill -0 "$APP_PID" 2>/dev/null || break
+            sleep 0.01
+        done
+        ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+        (( ready )) || { cat "$WORK/app.log" >&2; die "$v run $run: not ready"; }
+        rss_ready=$(kb VmRSS)
+        cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$APP_PID/stat")
+        quarkus_ms=$(sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$WORK/app.log" | head -n 1 | awk '{printf "%d", $1 * 1000}')
+        # the JVM warns on stdout when it cannot map an archive (another JVM build, class path or heap mode)
+        if grep -q -E '\[(warning|error)\]\[(cds|aot)' "$WORK/app.log"; then
+            grep -E '\[(cds|aot)' "$WORK/app.log" | head -n 5 >&2
+            die "$v run $run: the JVM did not use its archive"
+        fi
+        res=$(timeout $((LOAD + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${LOAD}s" --timeout 5s -s bench/mint.lua \
+            "http://127.0.0.1:$port/v1/tokens" | grep '^RESULT ') || die "$v run $run: wrk failed"
+        rss_load=$(kb VmRSS)
+        peak=$(kb VmHWM)
+        rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$res")
+        bad=$(sed -n 's/.* non2xx=\([0-9]*\) sock_errors=\([0-9]*\).*/\1 \2/p' <<<"$res")
+        [[ "$bad" == "0 0" ]] || die "$v run $run: failed requests under load (non2xx, socket errors): $bad"
+        kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
+        printf '%-14s %4d %9d %7d %11s %10s %10s %10s %9.0f %6s\n' "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
+            "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$rps" "$l1"
+        echo "$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms" >> "$WORK/results"
+    done
+done
+
+echo
+echo "Medians over $RUNS run(s) (ms; MiB; requests/s; load1 is the 1-minute load average when a run began):"
+printf '  %-14s %9s %7s %11s %10s %10s %10s %9s %6s\n' variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak mint_rps load1
+for v in $VARIANTS; do
+    col() { awk -v v="$v" -v c="$1" '$1 == v {print $c}' "$WORK/results" | median; }
+    printf '  %-14s %9s %7s %11s %10s %10s %10s %9.0f %6s\n' "$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
+        "$(mib "$(col 5)")" "$(mib "$(col 6)")" "$(col 7)" "$(col 8)"
+done
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
