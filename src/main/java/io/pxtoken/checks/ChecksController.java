@@ -135,6 +135,8 @@ public class ChecksController {
         }
         LOG.infof("Token check: this replica leads; watching StorageClasses and the managed Secrets in %s", check.namespaces());
         leading = true;
+        // a run scheduled by a change just before the last leadership ended died with that runner
+        pending.set(false);
         runner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "token-check");
             t.setDaemon(true);

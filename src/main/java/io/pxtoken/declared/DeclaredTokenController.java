@@ -170,7 +170,9 @@ public class DeclaredTokenController implements LeaderWork {
 
     private void secretChanged(Secret s) {
         Map<String, String> labels = s.getMetadata().getLabels();
-        String key = labels == null ? null : owners.get(labels.get(DeclaredSecretWriter.OWNER_UID));
+        // a managed Secret minted over HTTP has no owner: nothing declared it
+        String owner = labels == null ? null : labels.get(DeclaredSecretWriter.OWNER_UID);
+        String key = owner == null ? null : owners.get(owner);
         if (key != null) {
             enqueue(key);
         }
