@@ -1,5 +1,6 @@
 package io.pxtoken.checks;
 
+import static io.pxtoken.Eventually.within;
 import static io.pxtoken.auth.FakeKubernetesAuth.mint;
 import static io.pxtoken.auth.FakeKubernetesAuth.secrets;
 import static io.restassured.RestAssured.given;
@@ -231,14 +232,6 @@ class ChecksTest {
 
     static io.restassured.specification.RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token);
-    }
-
-    static void within(Duration limit, Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.get()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + limit + ": " + what);
-            Thread.sleep(50);
-        }
     }
 
     static JsonNode report() throws Exception {

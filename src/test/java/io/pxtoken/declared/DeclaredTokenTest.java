@@ -1,5 +1,6 @@
 package io.pxtoken.declared;
 
+import static io.pxtoken.Eventually.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -106,14 +107,6 @@ class DeclaredTokenTest {
             }
         }
         within(Duration.ofSeconds(30), () -> renewal.leading() && controller.leading(), "this replica leads");
-    }
-
-    static void within(Duration limit, Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.get()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + limit + ": " + what);
-            Thread.sleep(50);
-        }
     }
 
     private KubernetesClient client() {

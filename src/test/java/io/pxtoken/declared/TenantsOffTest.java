@@ -60,7 +60,7 @@ class TenantsOffTest {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
                 .load(Path.of("k8s/crds/clusterpxtokens.yaml").toFile()).item();
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        DeclaredTokenTest.within(Duration.ofSeconds(30), controller::leading, "this replica leads");
+        io.pxtoken.Eventually.within(Duration.ofSeconds(30), controller::leading, "this replica leads");
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("test").withLabels(Map.of("tenant", "true"))
                 .endMetadata().build()).create();
         ClusterPxToken c = new ClusterPxToken();
@@ -69,7 +69,7 @@ class TenantsOffTest {
                 "Tenant ${namespace}", "", "", List.of("system.user"), null, "1d", null, "px-k8s-user", null));
         client.resource(c).create();
 
-        DeclaredTokenTest.within(Duration.ofSeconds(20), () -> {
+        io.pxtoken.Eventually.within(Duration.ofSeconds(20), () -> {
             ClusterPxToken now = client.resources(ClusterPxToken.class).withName("off").get();
             return now.getStatus() != null && now.getStatus().conditions() != null;
         }, "a status");

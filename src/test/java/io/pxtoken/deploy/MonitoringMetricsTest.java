@@ -1,5 +1,6 @@
 package io.pxtoken.deploy;
 
+import static io.pxtoken.Eventually.within;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,14 +83,6 @@ class MonitoringMetricsTest {
     @AfterEach
     void release() {
         clock.release();
-    }
-
-    static void within(Duration limit, Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.get()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + limit + ": " + what);
-            Thread.sleep(50);
-        }
     }
 
     static String scrape() {

@@ -75,7 +75,7 @@ class LeaderHandoverTest {
 
     @Test
     void oneLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
-        RenewalTest.within(Duration.ofSeconds(30), first::leading, "the first replica leads");
+        io.pxtoken.Eventually.within(Duration.ofSeconds(30), first::leading, "the first replica leads");
         RenewalController second = new RenewalController(config, cluster, watch, leadership, renewer, secrets, keys, metrics, clock, leaderWork);
         second.run("second");
         Thread.sleep(3_000);
@@ -84,7 +84,7 @@ class LeaderHandoverTest {
 
         long stopped = System.nanoTime();
         first.stop();
-        RenewalTest.within(Duration.ofSeconds(20), second::leading, "the second replica takes over");
+        io.pxtoken.Eventually.within(Duration.ofSeconds(20), second::leading, "the second replica takes over");
         assertFalse(first.leading());
         System.out.printf("Lease handed over in %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
         second.stop();

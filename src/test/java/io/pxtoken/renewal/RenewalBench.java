@@ -132,7 +132,7 @@ class RenewalBench {
 
     @Test
     void renewal() throws Exception {
-        RenewalTest.within(Duration.ofSeconds(60), controller::leading, "leads");
+        io.pxtoken.Eventually.within(Duration.ofSeconds(60), controller::leading, "leads");
         controller.stopLeading();
         KubernetesClient client = server.getClient();
         long started = System.nanoTime();
@@ -152,7 +152,7 @@ class RenewalBench {
         Map<String, Long> classesBefore = histogram();
         started = System.nanoTime();
         controller.startLeading();
-        RenewalTest.within(Duration.ofMinutes(10), () -> controller.tracked() == SECRETS, "all Secrets followed");
+        io.pxtoken.Eventually.within(Duration.ofMinutes(10), () -> controller.tracked() == SECRETS, "all Secrets followed");
         System.out.printf("BENCH informers synced %d Secrets in %.1f s%n", SECRETS, (System.nanoTime() - started) / 1e9);
         forgetRequests();
         long after = usedHeap();
@@ -172,7 +172,7 @@ class RenewalBench {
         double resigned0 = resigned();
         started = System.nanoTime();
         TestKeys.write(dir, SECOND);
-        RenewalTest.within(Duration.ofMinutes(30), () -> resigned() - resigned0 >= SECRETS, "all re-signed");
+        io.pxtoken.Eventually.within(Duration.ofMinutes(30), () -> resigned() - resigned0 >= SECRETS, "all re-signed");
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("BENCH re-signed %d Secrets in %.1f s after the key file changed: %.0f per second (qps %s)%n",
                 SECRETS, seconds, SECRETS / seconds, QPS);

@@ -1,5 +1,6 @@
 package io.pxtoken.renewal;
 
+import static io.pxtoken.Eventually.within;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,14 +94,6 @@ class RenewalTest {
     @AfterEach
     void release() {
         clock.release();
-    }
-
-    static void within(Duration limit, Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.get()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + limit + ": " + what);
-            Thread.sleep(50);
-        }
     }
 
     private Secret secret(String name) {
