@@ -8,8 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,23 +16,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.pxtoken.config.PxTokenConfig;
-import io.pxtoken.kube.KubernetesCluster;
-import io.pxtoken.kube.Leadership;
 import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.StorageClassEvents;
 import io.pxtoken.kube.StorageObjects;
 import io.pxtoken.kube.StorageObjects.StorageClassInfo;
-import io.quarkus.runtime.StartupEvent;
+import io.pxtoken.leader.LeaderWork;
+import io.quarkus.arc.Unremovable;
 
 /**
- * Runs the check continuously on one replica, the holder of the Lease {@code <pxtoken.leader-election.lease-name>-checks}:
+ * Runs the check continuously on one replica, the leader ({@link io.pxtoken.leader.LeaderElection}, the one Lease):
  * every {@code pxtoken.checks.interval}, and shortly after a StorageClass or a managed token Secret changes (informers,
  * not polling). Each run updates {@link CheckMetrics} and records a Warning Event {@value #EVENT_REASON} on each
  * StorageClass whose token will fail, naming the Secret and the verdict: once per StorageClass, Secret and verdict, and
@@ -42,7 +37,8 @@ import io.quarkus.runtime.StartupEvent;
  * comes from the StorageClass, Secret and verdict, so a new leader counts on the Events already there.
  */
 @ApplicationScoped
-public class ChecksController {
+@Unremovable // found through Instance<LeaderWork> too
+public class ChecksController implements LeaderWork {
 
     private static final Logger LOG = Logger.getLogger(ChecksController.class);
     public static final String EVENT_REASON = "TokenWillFail";
@@ -56,8 +52,6 @@ public class ChecksController {
     }
 
     private final PxTokenConfig config;
-    private final KubernetesCluster cluster;
-    private final Leadership leadership;
     private final StorageObjects storage;
     private final SecretWatch secretWatch;
     private final TokenCheck check;
@@ -70,15 +64,12 @@ public class ChecksController {
     /** One run at a time: the timer's, a change's, or a test's. */
     private final Object runs = new Object();
     private volatile boolean leading;
-    private volatile CompletableFuture<?> election;
     private volatile List<AutoCloseable> informers = List.of();
     private ScheduledExecutorService runner;
 
-    public ChecksController(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, StorageObjects storage,
+    public ChecksController(PxTokenConfig config, StorageObjects storage,
             SecretWatch secretWatch, TokenCheck check, CheckMetrics metrics, StorageClassEvents events, Clock clock) {
         this.config = config;
-        this.cluster = cluster;
-        this.leadership = leadership;
         this.storage = storage;
         this.secretWatch = secretWatch;
         this.check = check;
@@ -87,41 +78,12 @@ public class ChecksController {
         this.clock = clock;
     }
 
-    void start(@Observes StartupEvent event) {
-        if (!config.checks().continuous() || !cluster.configured() || check.namespaces().isEmpty()) {
-            LOG.infof("Token check: on request only (%s)", !config.checks().continuous() ? "pxtoken.checks.continuous=false"
-                    : !cluster.configured() ? "no Kubernetes cluster"
-                            : "no namespace to read Secrets in: pxtoken.checks.namespaces and pxtoken.secrets.namespaces are empty");
-            return;
-        }
-        run(config.leaderElection().identity().orElseGet(() -> {
-            String host = System.getenv("HOSTNAME");
-            return host == null || host.isBlank() ? "px-token-service-" + UUID.randomUUID() : host;
-        }));
-    }
-
-    /** The Lease the continuous check runs under. */
-    String leaseName() {
-        return config.leaderElection().leaseName() + "-checks";
-    }
-
-    void run(String identity) {
-        var le = config.leaderElection();
-        String ns = le.namespace().orElseGet(leadership::defaultNamespace);
-        LOG.infof("Token check: runs every %s on the leader of Lease %s/%s (this replica: %s)", config.checks().interval(),
-                ns, leaseName(), identity);
-        election = leadership.run(ns, leaseName(), identity,
-                new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                this::startLeading, this::stopLeading);
-    }
-
-    @PreDestroy
-    void stop() {
-        CompletableFuture<?> e = election;
-        if (e != null) {
-            e.cancel(true);
-        }
-        stopLeading();
+    @Override
+    public String off() {
+        return !config.checks().continuous() ? "pxtoken.checks.continuous=false; GET /v1/checks on request only"
+                : check.namespaces().isEmpty()
+                        ? "no namespace to read Secrets in: pxtoken.checks.namespaces and pxtoken.secrets.namespaces are empty"
+                        : null;
     }
 
     /** Whether this replica runs the continuous check now. */
@@ -129,7 +91,8 @@ public class ChecksController {
         return leading;
     }
 
-    synchronized void startLeading() {
+    @Override
+    public synchronized void startLeading() {
         if (leading) {
             return;
         }
@@ -155,7 +118,8 @@ public class ChecksController {
         runner.scheduleWithFixedDelay(this::runOnce, 0, every, TimeUnit.MILLISECONDS);
     }
 
-    synchronized void stopLeading() {
+    @Override
+    public synchronized void stopLeading() {
         if (!leading) {
             return;
         }

@@ -217,7 +217,7 @@ public interface PxTokenConfig {
         Duration expiryWarning();
 
         /**
-         * Run the check continuously on one replica (the holder of the Lease {@code <lease-name>-checks}): every
+         * Run the check continuously on one replica (the leader, holder of the Lease {@code lease-name}): every
          * {@code interval}, and when a StorageClass or a managed token Secret changes. It keeps the Prometheus gauges
          * {@code pxtoken_check_secret_verdict} and {@code pxtoken_check_secret_expiration_timestamp_seconds} and records a
          * Warning Event on each StorageClass whose token will fail. Off while no namespace is there to read Secrets in

@@ -33,7 +33,7 @@ import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.ResourceWatch;
 import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.TokenSecrets;
-import io.pxtoken.renewal.LeaderWork;
+import io.pxtoken.leader.LeaderWork;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -93,6 +93,14 @@ public class DeclaredTokenController implements LeaderWork {
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.tenants = config.tenants().enabled();
+    }
+
+    /** Declared tokens go with renewal: a declared token nobody renews would expire. */
+    @Override
+    public String off() {
+        return !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
+                : namespaces.isEmpty() && !tenants ? "pxtoken.secrets.namespaces is empty and pxtoken.tenants.enabled is false"
+                : null;
     }
 
     /** Whether this replica reconciles now. */

@@ -7,8 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
@@ -17,10 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
@@ -29,20 +25,22 @@ import io.pxtoken.auth.TokenBuckets;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.KubernetesCluster;
-import io.pxtoken.kube.Leadership;
+import io.pxtoken.leader.LeaderWork;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.TokenSecrets;
+import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Keeps every managed token valid. The leader (one replica, through a Lease) follows the managed Secrets with
+ * Keeps every managed token valid. The leader (one replica, through {@link io.pxtoken.leader.LeaderElection}) follows the managed Secrets with
  * informers and keeps one timer per Secret: at its {@code renewal-time} annotation, now when it was signed with a
  * key other than the current one, later after a failure (10 s, doubling, at most 5 minutes). All state is on the
  * Secrets, so a new leader, or a restart, carries on where the last one stopped and renews nothing early.
  */
 @ApplicationScoped
-public class RenewalController {
+@Unremovable // found through Instance<LeaderWork> too
+public class RenewalController implements LeaderWork {
 
     private static final Logger LOG = Logger.getLogger(RenewalController.class);
     private static final String PACE = "renewals";
@@ -82,7 +80,6 @@ public class RenewalController {
     private final PxTokenConfig config;
     private final KubernetesCluster cluster;
     private final SecretWatch watch;
-    private final Leadership leadership;
     private final SecretRenewer renewer;
     private final TokenSecrets secrets;
     private final SharedSecretStore keys;
@@ -91,7 +88,6 @@ public class RenewalController {
     private final List<String> namespaces;
     /** ClusterPxTokens write Secrets in any namespace: then the managed Secrets of every namespace are followed. */
     private final boolean everywhere;
-    private final Instance<LeaderWork> leaderWork;
 
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Due> schedule = new ConcurrentSkipListSet<>(
@@ -103,60 +99,35 @@ public class RenewalController {
     private volatile boolean leading;
     private volatile String keySeen;
     private volatile AutoCloseable informers;
-    private volatile CompletableFuture<?> election;
     private ScheduledExecutorService ticker;
     private ExecutorService worker;
 
-    public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, Leadership leadership,
-            SecretRenewer renewer, TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, Clock clock,
-            Instance<LeaderWork> leaderWork) {
+    public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, SecretRenewer renewer,
+            TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, Clock clock) {
         this.secrets = secrets;
         this.config = config;
         this.cluster = cluster;
         this.watch = watch;
-        this.leadership = leadership;
         this.renewer = renewer;
         this.keys = keys;
         this.metrics = metrics;
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.everywhere = config.tenants().enabled();
-        this.leaderWork = leaderWork;
         // paced in real (monotonic) time: the rate protects the API server, whatever the service's clock says
         this.pacer = new TokenBuckets("renewals", config.kubernetes().qps(), config.kubernetes().burst(), System::nanoTime);
     }
 
+    /** 1 on {@code pxtoken_renewal_enabled} when this replica takes part in the election for renewal. */
     void start(@Observes StartupEvent event) {
-        if (!config.renewal().enabled() || !cluster.configured() || (namespaces.isEmpty() && !everywhere)) {
-            LOG.infof("Renewal and declared tokens: off (%s)", !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
-                    : !cluster.configured() ? "no Kubernetes cluster"
-                    : "pxtoken.secrets.namespaces is empty and pxtoken.tenants.enabled is false");
-            return;
-        }
-        run(config.leaderElection().identity().orElseGet(() -> {
-            String host = System.getenv("HOSTNAME");
-            return host == null || host.isBlank() ? "px-token-service-" + UUID.randomUUID() : host;
-        }));
+        metrics.enabled(cluster.configured() && off() == null);
     }
 
-    /** Runs for the Lease as {@code identity}; leads (and renews) while it holds it. */
-    void run(String identity) {
-        var le = config.leaderElection();
-        String ns = le.namespace().orElseGet(leadership::defaultNamespace);
-        LOG.infof("Renewal: runs on the leader of Lease %s/%s (this replica: %s)", ns, le.leaseName(), identity);
-        metrics.enabled(true);
-        election = leadership.run(ns, le.leaseName(), identity,
-                new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                this::startLeading, this::stopLeading);
-    }
-
-    @PreDestroy
-    void stop() {
-        CompletableFuture<?> e = election;
-        if (e != null) {
-            e.cancel(true);
-        }
-        stopLeading();
+    @Override
+    public String off() {
+        return !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
+                : namespaces.isEmpty() && !everywhere ? "pxtoken.secrets.namespaces is empty and pxtoken.tenants.enabled is false"
+                : null;
     }
 
     /** How many managed Secrets this leader follows. */
@@ -169,13 +140,13 @@ public class RenewalController {
         return leading;
     }
 
-    synchronized void startLeading() {
+    @Override
+    public synchronized void startLeading() {
         if (leading) {
             return;
         }
         LOG.infof("Renewal: this replica leads; watching token Secrets in %s", everywhere ? "every namespace" : namespaces);
         leading = true;
-        metrics.leading(true);
         keySeen = keys.status().fingerprint();
         worker = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "token-renewal"));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "token-renewal-timer"));
@@ -183,17 +154,15 @@ public class RenewalController {
                 : watch.watch(namespaces, this::changed, this::removed);
         long tick = Math.max(10, config.renewal().tick().toMillis());
         ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
-        leaderWork.forEach(LeaderWork::startLeading);
     }
 
-    synchronized void stopLeading() {
+    @Override
+    public synchronized void stopLeading() {
         if (!leading) {
             return;
         }
         LOG.info("Renewal: this replica no longer leads");
         leading = false;
-        metrics.leading(false);
-        leaderWork.forEach(LeaderWork::stopLeading);
         try {
             informers.close();
         } catch (Exception e) {

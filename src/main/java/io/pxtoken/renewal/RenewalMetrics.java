@@ -18,7 +18,7 @@ import io.pxtoken.kube.ManagedSecrets;
 
 /**
  * What the renewal leader knows, as Prometheus meters: per managed Secret ({@code namespace}, {@code name}) its
- * expiry, its renewal time and whether it is ready (valid now, current key); renewals by result; leadership.
+ * expiry, its renewal time and whether it is ready (valid now, current key); renewals by result. ({@code pxtoken_leader} is the election's.)
  */
 @ApplicationScoped
 public class RenewalMetrics {
@@ -37,7 +37,6 @@ public class RenewalMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final AtomicInteger leader = new AtomicInteger();
     private final AtomicInteger enabled = new AtomicInteger();
     private final Counter renewed;
     private final Counter resigned;
@@ -49,8 +48,6 @@ public class RenewalMetrics {
     public RenewalMetrics(MeterRegistry registry, java.time.Clock clock) {
         this.registry = registry;
         this.clock = clock;
-        Gauge.builder("pxtoken_leader", leader, AtomicInteger::get)
-                .description("1 on the replica that renews managed tokens").register(registry);
         Gauge.builder("pxtoken_renewal_enabled", enabled, AtomicInteger::get)
                 .description("1 on a replica that takes part in the election of the renewal leader").register(registry);
         Gauge.builder("pxtoken_managed_secrets", states, Map::size)
@@ -67,10 +64,6 @@ public class RenewalMetrics {
 
     void enabled(boolean on) {
         enabled.set(on ? 1 : 0);
-    }
-
-    void leading(boolean leading) {
-        leader.set(leading ? 1 : 0);
     }
 
     void track(String key, Secret s, String currentKeyFingerprint, Instant now) {

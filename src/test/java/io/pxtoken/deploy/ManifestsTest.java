@@ -194,8 +194,8 @@ class ManifestsTest {
                 assertTrue(used.get(resource).containsAll(r.getVerbs()), resource + " verbs " + r.getVerbs());
                 assertFalse(r.getVerbs().contains("*") || r.getVerbs().contains("patch"));
                 if (lease && !r.getVerbs().equals(List.of("create"))) {
-                    assertEquals(List.of("px-token-service", "px-token-service-checks"), r.getResourceNames(),
-                            "get/update only the service's own Leases (renewal, token check)");
+                    assertEquals(List.of("px-token-service"), r.getResourceNames(),
+                            "get/update only the service's own Lease");
                 }
                 if (resource.equals("secrets") || resource.equals("events")) {
                     assertFalse(lease, "no Secret or Event rights in the service's own namespace Role");
