@@ -8,7 +8,7 @@
 #      followed; a full GC precedes each), and its resident memory;
 #   3. the service's CPU while idle (utime+stime from /proc over IDLE s, after SETTLE s), and the server's beside it;
 #   4. a rotation (the key file rewritten): seconds until pxtoken_renewals_total{result="resigned"} reaches SECRETS,
-#      at pxtoken.kubernetes.qps=QPS (burst = 2 x QPS, as the defaults 20/40).
+#      at pxtoken.kubernetes.qps=QPS (burst = 2 x QPS, as the defaults 20/40); ROTATE=0 skips it.
 #
 #   SECRETS=10000 NAMESPACES=100 QPS=20 bash bench/renewal-apart.sh
 #
@@ -22,6 +22,7 @@ NAMESPACES="${NAMESPACES:-100}"
 QPS="${QPS:-20}"
 SETTLE="${SETTLE:-30}"
 IDLE="${IDLE:-60}"
+ROTATE="${ROTATE:-1}"
 LIMIT="${LIMIT:-256m}"
 API_PORT="${API_PORT:-18443}"
 HTTP_PORT="${HTTP_PORT:-18080}"
@@ -70,7 +71,7 @@ cat > "$WORK/kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
 clusters: [{name: mock, cluster: {server: "http://127.0.0.1:$API_PORT"}}]
-users: [{name: bench, user: {}}]
+users: [{name: bench, user: {token: bench}}]  # a bearer token, as a pod has (the mock ignores it); with none, fabric8 re-reads this file before every request
 contexts: [{name: mock, context: {cluster: mock, user: bench, namespace: bench}}]
 current-context: mock
 EOF
@@ -111,10 +112,17 @@ app1=$(ticks "$APP_PID"); api1=$(ticks "$API_PID"); threads "$APP_PID" > "$WORK/
 # which of the service's threads spent the idle time (by thread id, summed by name)
 join -t$'\t' "$WORK/threads0" "$WORK/threads1" \
     | awk -F'\t' '{d[$3] += $4 - $2} END {for (n in d) if (d[n] > 0) printf "BENCH   idle ticks %4d  %s\n", d[n], n}' | sort -k4 -nr | head -8
+# what the API server received meanwhile (it prints a tally every 10 s)
+awk -v from="$(date -u -d "@$(( $(date +%s) - IDLE ))" +%Y-%m-%dT%H:%M:%S)" '$1 == "requests" && $2 >= from' "$WORK/api.log" \
+    | sed 's/^/BENCH   API /' | tail -n $(( IDLE / 10 + 1 ))
 printf 'BENCH idle CPU over %d s: service %.2f%% of a core; mock API server %.2f%%\n' "$IDLE" \
     "$(awk -v d=$((app1 - app0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')" \
     "$(awk -v d=$((api1 - api0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')"
 
+if [[ "$ROTATE" == "0" ]]; then
+    printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
 resigned0=$(metric '^pxtoken_renewals_total\{.*result="resigned"')
 started=$(date +%s%N)
 printf '2%.0s' $(seq 1 64) > "$WORK/keys/shared-secret.new" && mv "$WORK/keys/shared-secret.new" "$WORK/keys/shared-secret"
