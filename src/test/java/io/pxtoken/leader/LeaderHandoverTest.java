@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pxtoken.checks.ChecksController;
@@ -21,6 +24,7 @@ import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.declared.DeclaredTokenController;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.Leadership;
+import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.renewal.RenewalController;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -94,7 +98,26 @@ class LeaderHandoverTest {
     Leadership leadership;
 
     @Inject
+    SecretWatch watch;
+
+    @Inject
     MeterRegistry registry;
+
+    /** The requests for Secrets of namespace test that the mock has received since the last call. */
+    private List<String> secretRequests() {
+        List<String> paths = new ArrayList<>();
+        try {
+            RecordedRequest r;
+            while ((r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+                if (r.getPath().startsWith("/api/v1/namespaces/test/secrets?")) {
+                    paths.add(r.getPath());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return paths;
+    }
 
     @Test
     void oneLeaseForEveryLeaderWorkAndTheOtherReplicaTakesOverWhenTheLeaderStops() throws Exception {
@@ -106,9 +129,19 @@ class LeaderHandoverTest {
                 "one Lease for all the leader's work");
         assertEquals("first", leases.get(0).getSpec().getHolderIdentity());
         assertTrue(registry.get("pxtoken_leader").gauge().value() == 1.0);
+        // the three works follow the same managed Secrets through one informer: one list, one watch
+        List<String> secretWatches = new ArrayList<>();
+        within(Duration.ofSeconds(10), () -> {
+            secretWatches.addAll(secretRequests());
+            return secretWatches.stream().anyMatch(p -> p.contains("watch=true"));
+        }, "the Secrets are watched");
+        Thread.sleep(1_000);
+        secretWatches.addAll(secretRequests());
+        assertEquals(1, secretWatches.stream().filter(p -> p.contains("watch=true")).count(), secretWatches.toString());
+        assertEquals(1, secretWatches.stream().filter(p -> !p.contains("watch=true")).count(), secretWatches.toString());
 
         Counting work = new Counting();
-        LeaderElection second = new LeaderElection(config, cluster, leadership, new SimpleMeterRegistry(), List.of(work));
+        LeaderElection second = new LeaderElection(config, cluster, leadership, watch, new SimpleMeterRegistry(), List.of(work));
         second.run("second");
         Thread.sleep(3_000);
         assertTrue(first.leading());
