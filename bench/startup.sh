@@ -19,7 +19,8 @@
 # /q/health/ready (curl every 10 ms); cpu_ms, the CPU time (user + system, all threads) the JVM had used by then,
 # which other processes on the machine hardly change; quarkus_ms, Quarkus's own "started in"; rss_ready, VmRSS then;
 # LOAD seconds of wrk (-t2 -c32) on POST /v1/tokens, then rss_load (VmRSS at the end of the load) and
-# rss_peak (VmHWM), and the requests/s of that load; the 1-minute load average when the run began. Then a table of
+# rss_peak (VmHWM), anon_load and file_load (RssAnon and RssFile then: the process's own memory, and the pages of
+# mapped files such as the AOT cache, which the kernel may share between pods and drop), and the requests/s of that load; the 1-minute load average when the run began. Then a table of
 # medians per variant.
 #
 # Environment: RUNS=5 LOAD=30 LIMIT=256m VARIANTS="java17 java17-appcds java25 java25-aot" CONNECTIONS=32 THREADS=2
@@ -134,7 +135,8 @@ done
 echo "  options: $OPTS -XX:MaxRAM=$LIMIT (+ the variant's archive option)"
 echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d${LOAD}s on POST /v1/tokens, authentication on"
 echo
-printf '%-14s %4s %9s %7s %11s %10s %10s %10s %9s %6s\n' variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak mint_rps load1
+printf '%-14s %4s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
+    anon_load file_load mint_rps load1
 : > "$WORK/results"
 for run in $(seq 1 "$RUNS"); do
     for v in $VARIANTS; do
@@ -169,22 +171,25 @@ for run in $(seq 1 "$RUNS"); do
             "http://127.0.0.1:$port/v1/tokens" | grep '^RESULT ') || die "$v run $run: wrk failed"
         rss_load=$(kb VmRSS)
         peak=$(kb VmHWM)
+        anon=$(kb RssAnon)
+        file=$(kb RssFile)
         rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$res")
         bad=$(sed -n 's/.* non2xx=\([0-9]*\) sock_errors=\([0-9]*\).*/\1 \2/p' <<<"$res")
         [[ "$bad" == "0 0" ]] || die "$v run $run: failed requests under load (non2xx, socket errors): $bad"
         kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
-        printf '%-14s %4d %9d %7d %11s %10s %10s %10s %9.0f %6s\n' "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
-            "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$rps" "$l1"
-        echo "$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms" >> "$WORK/results"
+        printf '%-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
+            "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$(mib "$anon")" "$(mib "$file")" "$rps" "$l1"
+        echo "$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms $anon $file" >> "$WORK/results"
     done
 done
 
 echo
 echo "Medians over $RUNS run(s) (ms; MiB; requests/s; load1 is the 1-minute load average when a run began):"
-printf '  %-14s %9s %7s %11s %10s %10s %10s %9s %6s\n' variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak mint_rps load1
+printf '  %-14s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
+    anon_load file_load mint_rps load1
 for v in $VARIANTS; do
     col() { awk -v v="$v" -v c="$1" '$1 == v {print $c}' "$WORK/results" | median; }
-    printf '  %-14s %9s %7s %11s %10s %10s %10s %9.0f %6s\n' "$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
-        "$(mib "$(col 5)")" "$(mib "$(col 6)")" "$(col 7)" "$(col 8)"
+    printf '  %-14s %9s %7s %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
+        "$(mib "$(col 5)")" "$(mib "$(col 6)")" "$(mib "$(col 10)")" "$(mib "$(col 11)")" "$(col 7)" "$(col 8)"
 done
 echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
