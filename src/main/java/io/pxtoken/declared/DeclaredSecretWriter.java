@@ -25,7 +25,6 @@ import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.CheckedRequest;
 import io.pxtoken.token.InvalidClaimsException;
 import io.pxtoken.token.IssuedToken;
-import io.pxtoken.token.Quoted;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenException;
 import io.pxtoken.token.TokenIssuer;
@@ -96,11 +95,8 @@ public class DeclaredSecretWriter {
                 throw new InvalidClaimsException(List.of(new Violation("spec.roles", "at least one role is required")));
             }
             checked = issuer.check(new UserClaims(spec.name(), spec.email(), spec.sub(), spec.roles(), spec.groups()), duration);
-            if (before != null && before.seconds() >= checked.lifetime().seconds()) {
-                throw new InvalidClaimsException(List.of(new Violation("spec.renewBefore", Quoted.value(before.text())
-                        + " is not shorter than the duration " + Quoted.value(checked.lifetime().text()))));
-            }
             renewal = new RenewalSpec(true, before);
+            renewal.check("spec.renewBefore", checked.lifetime());
             if (tenant) {
                 rules.checkTenant(target);
             } else {

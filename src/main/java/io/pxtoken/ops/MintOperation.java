@@ -1,6 +1,5 @@
 package io.pxtoken.ops;
 
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +18,6 @@ import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.kube.WrittenSecret;
 import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.CheckedRequest;
-import io.pxtoken.token.InvalidClaimsException;
-import io.pxtoken.token.Quoted;
-import io.pxtoken.token.Violation;
 import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenIssuer;
@@ -63,10 +59,7 @@ public class MintOperation {
     public Minted mint(Caller caller, UserClaims requested, TokenDuration duration, SecretTarget target, RenewalSpec renewal) {
         // only checked claims reach the audit trail: a refused field may hold anything, a pasted token included
         CheckedRequest checked = issuer.check(requested, duration);
-        if (renewal.renewBefore() != null && renewal.renewBefore().seconds() >= checked.lifetime().seconds()) {
-            throw new InvalidClaimsException(List.of(new Violation("secret.renewBefore", Quoted.value(renewal.renewBefore().text())
-                    + " is not shorter than the duration " + Quoted.value(checked.lifetime().text()))));
-        }
+        renewal.check("secret.renewBefore", checked.lifetime());
         audit.requested(checked.claims(), checked.lifetime().text(), target);
         policy.mayMint(caller, checked.claims(), target);
         if (target != null) {

@@ -235,6 +235,12 @@ class DeclaredTokenTest {
         c = awaitReady("test", "too-long", "False", "Refused");
         assertTrue(c.getMessage().contains("pxtoken.max-duration"), c.getMessage());
 
+        declare("test", "renews-always", new PxTokenSpec("Always", "", "a@example.com", List.of("system.user"), null, "1h", "1h", null, null));
+        c = awaitReady("test", "renews-always", "False", "Refused");
+        assertTrue(c.getMessage().contains("spec.renewBefore") && c.getMessage().contains("is not shorter than the duration"),
+                c.getMessage());
+        assertNull(secret("test", "renews-always"), "nothing written");
+
         declare("elsewhere", "outside", spec("o@example.com", List.of("system.user"), null, null));
         c = awaitReady("elsewhere", "outside", "False", "Refused");
         assertTrue(c.getMessage().contains("pxtoken.secrets.namespaces"), c.getMessage());

@@ -177,6 +177,16 @@ class RenewalTest {
     }
 
     @Test
+    void aRenewBeforeNotShorterThanTheDurationIsRefusedAndNothingWritten() {
+        given().contentType("application/json").body("{\"name\":\"R\",\"email\":\"r@example.com\",\"roles\":[\"system.user\"],"
+                + "\"duration\":\"1h\",\"secret\":{\"namespace\":\"test\",\"name\":\"always\",\"renewBefore\":\"60m\"}}")
+                .post("/v1/tokens").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("secret.renewBefore"))
+                .body("errors[0].reason", containsString("is not shorter than the duration"));
+        assertNull(secret("always"), "nothing written");
+    }
+
+    @Test
     void aFailedRenewalKeepsTheOldTokenReportsItAndSucceedsOnRetry() throws Exception {
         clock.pin(Instant.now());
         mint("flaky", "30s", "");
