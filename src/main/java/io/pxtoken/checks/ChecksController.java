@@ -100,11 +100,7 @@ public class ChecksController implements LeaderWork {
         leading = true;
         // a run scheduled by a change just before the last leadership ended died with that runner
         pending.set(false);
-        runner = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "token-check");
-            t.setDaemon(true);
-            return t;
-        });
+        runner = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("token-check"));
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             opened.add(storage.watchStorageClasses(this::changed));

@@ -34,6 +34,7 @@ import io.pxtoken.kube.ResourceWatch;
 import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.leader.LeaderWork;
+import io.pxtoken.renewal.RenewalController;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -66,6 +67,7 @@ public class DeclaredTokenController implements LeaderWork {
     private final SecretWatch secretWatch;
     private final TokenSecrets secrets;
     private final DeclaredSecretWriter writer;
+    private final RenewalController renewal;
     private final Clock clock;
     private final List<String> namespaces;
     private final boolean tenants;
@@ -84,12 +86,13 @@ public class DeclaredTokenController implements LeaderWork {
     private volatile AutoCloseable secretInformers;
 
     public DeclaredTokenController(PxTokenConfig config, ResourceWatch resources, SecretWatch secretWatch, TokenSecrets secrets,
-            DeclaredSecretWriter writer, Clock clock) {
+            DeclaredSecretWriter writer, RenewalController renewal, Clock clock) {
         this.config = config;
         this.resources = resources;
         this.secretWatch = secretWatch;
         this.secrets = secrets;
         this.writer = writer;
+        this.renewal = renewal;
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.tenants = config.tenants().enabled();
@@ -98,9 +101,7 @@ public class DeclaredTokenController implements LeaderWork {
     /** Declared tokens go with renewal: a declared token nobody renews would expire. */
     @Override
     public String off() {
-        return !config.renewal().enabled() ? "pxtoken.renewal.enabled=false"
-                : namespaces.isEmpty() && !tenants ? "pxtoken.secrets.namespaces is empty and pxtoken.tenants.enabled is false"
-                : null;
+        return renewal.off();
     }
 
     /** Whether this replica reconciles now. */
@@ -115,11 +116,7 @@ public class DeclaredTokenController implements LeaderWork {
         }
         LOG.infof("Declared tokens: reconciling PxTokens%s", tenants ? " and ClusterPxTokens" : " (ClusterPxTokens: pxtoken.tenants.enabled=false)");
         leading = true;
-        queue = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "declared-tokens");
-            t.setDaemon(true);
-            return t;
-        });
+        queue = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("declared-tokens"));
         try {
             if (tenants) {
                 namespaceWatch = resources.watch(Namespace.class, 0, n -> enqueueClusterTokens(), n -> enqueueClusterTokens());

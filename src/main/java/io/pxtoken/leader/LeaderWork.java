@@ -1,5 +1,7 @@
 package io.pxtoken.leader;
 
+import java.util.concurrent.ThreadFactory;
+
 /**
  * Work that runs on the leader only: renewal, declared tokens, the continuous token check. Every bean of this type
  * runs under the one election of {@link LeaderElection}: started when this replica takes the Lease, stopped when it
@@ -18,4 +20,13 @@ public interface LeaderWork {
 
     /** This replica no longer leads; stop everything started. */
     void stopLeading();
+
+    /** Threads for a work's executors: named for thread dumps, daemons so that they never hold the JVM open. */
+    static ThreadFactory threads(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
 }

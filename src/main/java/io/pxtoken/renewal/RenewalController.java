@@ -148,8 +148,8 @@ public class RenewalController implements LeaderWork {
         LOG.infof("Renewal: this replica leads; watching token Secrets in %s", everywhere ? "every namespace" : namespaces);
         leading = true;
         keySeen = keys.status().fingerprint();
-        worker = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "token-renewal"));
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "token-renewal-timer"));
+        worker = Executors.newFixedThreadPool(WORKERS, LeaderWork.threads("token-renewal"));
+        ticker = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("token-renewal-timer"));
         informers = everywhere ? watch.watchEverywhere(this::changed, this::removed)
                 : watch.watch(namespaces, this::changed, this::removed);
         long tick = Math.max(10, config.renewal().tick().toMillis());
@@ -173,12 +173,6 @@ public class RenewalController implements LeaderWork {
         tracked.keySet().forEach(metrics::forget);
         tracked.clear();
         schedule.clear();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     private static String key(Secret s) {
