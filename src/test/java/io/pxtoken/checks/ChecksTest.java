@@ -42,6 +42,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
@@ -81,7 +82,7 @@ class ChecksTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> keys = TestKeys.profile(KEY);
-            return Map.ofEntries(Map.entry("pxtoken.keys.dir", keys.get("pxtoken.keys.dir")),
+            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", keys.get("pxtoken.keys.dir")),
                     Map.entry("pxtoken.keys.generate-if-missing", "false"),
                     Map.entry("pxtoken.kubernetes.enabled", "true"),
                     Map.entry("pxtoken.auth.enabled", "true"),
@@ -91,11 +92,7 @@ class ChecksTest {
                     Map.entry("pxtoken.renewal.enabled", "true"),
                     Map.entry("pxtoken.checks.continuous", "true"),
                     // nothing runs on the interval during the test: what runs, runs on a change or when the test says so
-                    Map.entry("pxtoken.checks.interval", "1h"),
-                    Map.entry("pxtoken.leader-election.namespace", "test"),
-                    Map.entry("pxtoken.leader-election.lease-duration", "3s"),
-                    Map.entry("pxtoken.leader-election.renew-deadline", "2s"),
-                    Map.entry("pxtoken.leader-election.retry-period", "200ms"));
+                    Map.entry("pxtoken.checks.interval", "1h")));
         }
     }
 

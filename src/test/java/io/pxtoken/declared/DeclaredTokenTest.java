@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestKeys;
 import io.pxtoken.keys.SharedSecret;
@@ -69,19 +70,15 @@ class DeclaredTokenTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> keys = TestKeys.profile(FIRST);
             dir = Path.of(keys.get("pxtoken.keys.dir"));
-            return Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
+            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
                     Map.entry("pxtoken.keys.generate-if-missing", "false"),
                     Map.entry("pxtoken.kubernetes.enabled", "true"),
                     Map.entry("pxtoken.secrets.namespaces", "test"),
                     Map.entry("pxtoken.tenants.enabled", "true"),
                     Map.entry("pxtoken.renewal.enabled", "true"),
                     Map.entry("pxtoken.renewal.tick", "50ms"),
-                    Map.entry("pxtoken.leader-election.namespace", "test"),
-                    Map.entry("pxtoken.leader-election.lease-duration", "3s"),
-                    Map.entry("pxtoken.leader-election.renew-deadline", "2s"),
-                    Map.entry("pxtoken.leader-election.retry-period", "200ms"),
                     // the mock server logs every request; the polling below would fill the console
-                    Map.entry("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN"));
+                    Map.entry("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN")));
         }
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
@@ -66,10 +67,7 @@ class MonitoringMetricsTest {
             c.put("pxtoken.renewal.tick", "50ms");
             c.put("pxtoken.checks.continuous", "true");
             c.put("pxtoken.checks.interval", "1h");
-            c.put("pxtoken.leader-election.namespace", "test");
-            c.put("pxtoken.leader-election.lease-duration", "3s");
-            c.put("pxtoken.leader-election.renew-deadline", "2s");
-            c.put("pxtoken.leader-election.retry-period", "200ms");
+            c.putAll(QuickLease.SETTINGS);
             return c;
         }
     }

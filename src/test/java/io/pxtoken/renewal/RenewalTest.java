@@ -28,6 +28,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
@@ -64,16 +65,12 @@ class RenewalTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> keys = TestKeys.profile(FIRST);
             dir = Path.of(keys.get("pxtoken.keys.dir"));
-            return Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
+            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
                     Map.entry("pxtoken.keys.generate-if-missing", "false"),
                     Map.entry("pxtoken.kubernetes.enabled", "true"),
                     Map.entry("pxtoken.secrets.namespaces", "test"),
                     Map.entry("pxtoken.renewal.enabled", "true"),
-                    Map.entry("pxtoken.renewal.tick", "50ms"),
-                    Map.entry("pxtoken.leader-election.namespace", "test"),
-                    Map.entry("pxtoken.leader-election.lease-duration", "3s"),
-                    Map.entry("pxtoken.leader-election.renew-deadline", "2s"),
-                    Map.entry("pxtoken.leader-election.retry-period", "200ms"));
+                    Map.entry("pxtoken.renewal.tick", "50ms")));
         }
     }
 
