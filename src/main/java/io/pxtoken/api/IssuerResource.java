@@ -1,5 +1,9 @@
 package io.pxtoken.api;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -45,7 +49,16 @@ public class IssuerResource {
     public IssuerResponse get() {
         IssuerOperation.IssuerInfo i = issuer.describe(Caller.of(identity));
         KeyStatus key = i.key();
+        List<IssuerResponse.SigningKey> keys = new ArrayList<>();
+        List<Map<String, Object>> jwks = new ArrayList<>();
+        for (IssuerOperation.SigningKeyInfo k : i.keys()) {
+            keys.add(new IssuerResponse.SigningKey(k.algorithm().name(), k.algorithm().fileName(), k.key().fingerprint(),
+                    k.key().loadedAt(), k.key().problem(), k.publicKey() == null ? null : k.publicKey().publicKeyPem()));
+            if (k.publicKey() != null) {
+                jwks.add(k.publicKey().jwk());
+            }
+        }
         return new IssuerResponse(i.issuer(), i.algorithm(), key.fingerprint(), key.loadedAt(), key.problem(),
-                i.defaultDuration(), i.maxDuration(), i.allowedRoles());
+                i.defaultDuration(), i.maxDuration(), i.allowedRoles(), keys, Map.of("keys", jwks));
     }
 }

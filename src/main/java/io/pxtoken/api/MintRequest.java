@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.pxtoken.keys.SigningAlgorithm;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.InvalidClaimsException;
@@ -29,6 +30,9 @@ public record MintRequest(
         @Schema(description = "Lifetime in pxctl syntax: a whole number and one of s, m, h, d, y (e.g. 30d, 1y). "
                 + "Defaults to pxtoken.default-duration; at most pxtoken.max-duration. May also be given as ?duration=.",
                 examples = "1y") String duration,
+        @Schema(description = "Signing algorithm: HS256 (shared-secret), RS256 (rsa-private-key) or ES256 "
+                + "(ecdsa-private-key), each needing its key in the keys directory. Default pxtoken.signing.algorithm "
+                + "(HS256). May also be given as ?algorithm=.", examples = "RS256") String algorithm,
         @Schema(description = "Also store the token in this Kubernetes Secret, for a StorageClass to reference.") SecretRequest secret,
         @Schema(description = "Set to false to leave the token out of the response (it is only stored in the Secret). "
                 + "Default true.") Boolean returnToken) {
@@ -72,6 +76,26 @@ public record MintRequest(
 
     UserClaims claims() {
         return new UserClaims(name, email, sub, roles, groups);
+    }
+
+    /**
+     * The algorithm from the body or the query string.
+     *
+     * @return {@code null} when neither gives one
+     * @throws InvalidClaimsException when both give different values, or the value is not HS256, RS256 or ES256
+     */
+    SigningAlgorithm algorithm(String query) {
+        if (algorithm != null && query != null && !algorithm.equals(query)) {
+            throw new InvalidClaimsException(List.of(new Violation("algorithm",
+                    "given as " + Quoted.value(algorithm) + " in the body and as " + Quoted.value(query)
+                            + " in the query string; give it once")));
+        }
+        String text = algorithm != null ? algorithm : query;
+        try {
+            return SigningAlgorithm.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidClaimsException(List.of(new Violation("algorithm", Quoted.value(text) + " " + e.getMessage())));
+        }
     }
 
     /**

@@ -16,7 +16,7 @@ import io.pxtoken.token.IssuedToken;
 @Schema(name = "MintResponse", description = "A signed token and the claims in it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MintResponse(
-        @Schema(description = "The token (HS256 JWT). Treat it as a password.") String token,
+        @Schema(description = "The token (a JWT signed HS256, RS256 or ES256). Treat it as a password.") String token,
         @Schema(description = "The iss claim; equals Portworx's -jwt_issuer.", examples = "portworx.com") String issuer,
         @Schema(description = "The sub claim (derived when the request left it empty).") String subject,
         @Schema(description = "The roles claim.") List<String> roles,
@@ -24,7 +24,9 @@ public record MintResponse(
         @Schema(description = "The iat claim, RFC 3339 (backdated by pxtoken.clock-skew).") Instant issuedAt,
         @Schema(description = "The exp claim, RFC 3339.") Instant expiresAt,
         @Schema(description = "Random token id; safe to log.") String jti,
-        @Schema(description = "First 16 hex characters of SHA-256 of the shared secret that signed the token.") String keyFingerprint,
+        @Schema(description = "First 16 hex characters of SHA-256 of the key that signed the token: the shared secret, or "
+                + "the public key (SubjectPublicKeyInfo, DER) of the RSA/ECDSA key.") String keyFingerprint,
+        @Schema(description = "The JWS alg of the token.", examples = "HS256") String algorithm,
         @Schema(description = "Where the token was stored, when the request named a Secret.") SecretResponse secret) {
 
     /**
@@ -35,7 +37,7 @@ public record MintResponse(
     static MintResponse of(IssuedToken t, WrittenSecret written, boolean withToken) {
         return new MintResponse(withToken ? t.token() : null, t.issuer(), t.claims().sub(), t.claims().roles(),
                 t.claims().groups(), t.issuedAt(), t.expiresAt(), t.jti(), t.keyFingerprint(),
-                written == null ? null : SecretResponse.of(written));
+                t.algorithm(), written == null ? null : SecretResponse.of(written));
     }
 
     /** A stored token: where it is, and what to put in a StorageClass to use it. */

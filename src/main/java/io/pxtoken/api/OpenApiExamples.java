@@ -274,7 +274,9 @@ public class OpenApiExamples implements OASFilter {
                         Hints.BEARER_PREFIX));
             }
             case ISSUER -> out.put("issuer", new IssuerResponse("portworx.com", "HS256", FINGERPRINT, ISSUED, null, "1d", "1y",
-                    List.of("system.admin", "system.user", "system.view")));
+                    List.of("system.admin", "system.user", "system.view"),
+                    List.of(new IssuerResponse.SigningKey("HS256", "shared-secret", FINGERPRINT, ISSUED, null, null)),
+                    Map.of("keys", List.of())));
             case SECRETS -> {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("namespace", "portworx");
@@ -323,9 +325,9 @@ public class OpenApiExamples implements OASFilter {
     private static MintResponse minted(MintResponse.SecretResponse secret) {
         return secret == null
                 ? new MintResponse(TOKEN, "portworx.com", "admin@example.com", List.of("system.admin"), List.of("*"),
-                        ISSUED, EXPIRES, "0b6c3a52-1f7e-4c2d-8e4b-5a9d7c1e2f30", FINGERPRINT, null)
+                        ISSUED, EXPIRES, "0b6c3a52-1f7e-4c2d-8e4b-5a9d7c1e2f30", FINGERPRINT, "HS256", null)
                 : new MintResponse(TOKEN, "portworx.com", "kubernetes@example.com", List.of("system.user"),
-                        List.of("kubernetes"), ISSUED, EXPIRES, "8c1d0a4e-6f0b-4a53-9d55-2f1c7b9e3a10", FINGERPRINT, secret);
+                        List.of("kubernetes"), ISSUED, EXPIRES, "8c1d0a4e-6f0b-4a53-9d55-2f1c7b9e3a10", FINGERPRINT, "HS256", secret);
     }
 
     private static Map<String, Object> claims(String iss, String email, String name, String role, Instant iat, Instant exp) {

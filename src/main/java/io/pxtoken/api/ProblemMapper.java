@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pxtoken.auth.AccessDeniedException;
 import io.pxtoken.auth.AuditRecord;
 import io.pxtoken.auth.RateLimitedException;
+import io.pxtoken.keys.KeyNotLoadedException;
 import io.pxtoken.keys.KeyUnavailableException;
 import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.KubernetesUnavailableException;
@@ -77,8 +78,14 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response keyUnavailable(KeyUnavailableException e, UriInfo uri) {
-        return respond(problem(503, "key-unavailable", "No shared secret",
-                "No usable shared secret: " + e.getMessage(), uri, null));
+        return respond(problem(503, "key-unavailable", "No signing key",
+                "No usable signing key: " + e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response keyNotLoaded(KeyNotLoadedException e, UriInfo uri) {
+        return respond(problem(400, "invalid-request", "Invalid request", e.getMessage(), uri,
+                List.of(new Violation("algorithm", e.getMessage()))));
     }
 
     @ServerExceptionMapper

@@ -72,7 +72,8 @@ public class TokenResource {
             content = { @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MintResponse.class)),
                     @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
                             description = "The bare token followed by a newline")) })
-    @APIResponse(responseCode = "400", description = "A field is missing, malformed or not allowed; `errors` names each field and why",
+    @APIResponse(responseCode = "400", description = "A field is missing, malformed or not allowed (an `algorithm` whose key "
+            + "file is not in the keys directory included); `errors` names each field and why",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "The Secret may not be written: namespace not in pxtoken.secrets.namespaces, Secret writing off, or the pxkeys Secret",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
@@ -86,17 +87,20 @@ public class TokenResource {
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "No usable shared secret is loaded (the detail names the file and the "
-            + "problem), or a Secret was asked for and Kubernetes is not configured, unreachable or kept conflicting",
+    @APIResponse(responseCode = "503", description = "The key of the algorithm asked for is configured but not usable (the "
+            + "detail names the file and the problem), or a Secret was asked for and Kubernetes is not configured, unreachable or kept conflicting",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     public MintResponse mint(MintRequest request,
             @Parameter(description = "Lifetime in pxctl syntax (e.g. 30d, 1y); or give duration in the body, not both. "
                     + "Default pxtoken.default-duration (1d)", example = "1y") @QueryParam("duration") String duration,
+            @Parameter(description = "HS256, RS256 or ES256; or give algorithm in the body, not both. "
+                    + "Default pxtoken.signing.algorithm (HS256)", example = "RS256") @QueryParam("algorithm") String algorithm,
             @Context UriInfo uri) {
         MintRequest body = RequestBodies.required(request);
         // an empty ?duration= is refused as pxctl refuses it, not read as absent
         MintOperation.Minted minted = minting.mint(Caller.of(identity), body.claims(),
-                body.lifetime(RequestBodies.query(uri, "duration")), body.secretTarget(), body.renewal());
+                body.lifetime(RequestBodies.query(uri, "duration")), body.algorithm(RequestBodies.query(uri, "algorithm")),
+                body.secretTarget(), body.renewal());
         return MintResponse.of(minted.token(), minted.secret(), body.wantsToken());
     }
 
@@ -104,19 +108,21 @@ public class TokenResource {
     @Consumes({ MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML })
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(hidden = true)
-    public String mintText(MintRequest request, @QueryParam("duration") String duration, @Context UriInfo uri) {
+    public String mintText(MintRequest request, @QueryParam("duration") String duration,
+            @QueryParam("algorithm") String algorithm, @Context UriInfo uri) {
         if (request != null && !request.wantsToken()) {
             throw new InvalidClaimsException(List.of(new Violation("returnToken",
                     "is false, which leaves nothing to answer as text/plain; ask for application/json")));
         }
-        return mint(request, duration, uri).token() + "\n";
+        return mint(request, duration, algorithm, uri).token() + "\n";
     }
 
     @POST
     @Path("/verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Check a token as Portworx would", description = "Checks issuer, algorithm (HS256/384/512), "
+    @Operation(summary = "Check a token as Portworx would", description = "Checks issuer, algorithm (HS*, RS*, ES* "
+            + "with the shared secret, RSA or ECDSA key, chosen by the alg prefix as Portworx chooses), "
             + "time with zero leeway, signature, required claims and username against the current key and issuer. "
             + "Answers 200 whether or not the token is valid; `reason` carries Portworx's own error text, and `hint` "
             + "what was probably meant when the pasted text shows a common mistake. "

@@ -41,6 +41,9 @@ public interface PxTokenConfig {
     /** The shared secret, read from the mounted {@code pxkeys} Secret. */
     Keys keys();
 
+    /** Which key signs. */
+    Signing signing();
+
     /** Which Portworx roles may be put in a token. */
     Roles roles();
 
@@ -63,8 +66,29 @@ public interface PxTokenConfig {
         boolean enabled();
     }
 
+    interface Signing {
+        /**
+         * What {@code POST /v1/tokens} signs with when the request names no {@code algorithm}: {@code HS256} (the
+         * shared secret), {@code RS256} ({@code rsa-private-key}) or {@code ES256} ({@code ecdsa-private-key}).
+         */
+        @WithDefault("HS256")
+        String algorithm();
+
+        /**
+         * The algorithm every managed Secret's token carries; the leader re-signs tokens with another algorithm, or
+         * signed by a key of their family that is no longer loaded. Switch it to {@code RS256} before rotating the
+         * shared secret (README, "Rotating the shared secret without an outage").
+         */
+        @WithDefault("HS256")
+        String managedAlgorithm();
+    }
+
     interface Keys {
-        /** Directory holding the file {@code shared-secret} (the mounted {@code pxkeys} Secret). */
+        /**
+         * Directory holding the file {@code shared-secret} (the mounted {@code pxkeys} Secret) and, optionally,
+         * {@code rsa-private-key} (PEM, PKCS#1 or PKCS#8, at least 2048 bits) and {@code ecdsa-private-key} (PEM,
+         * P-256, SEC1 or PKCS#8). With an RSA or ECDSA key present, {@code shared-secret} may be absent.
+         */
         @WithDefault("/var/run/secrets/pxkeys")
         Path dir();
 

@@ -59,6 +59,7 @@ public class SharedSecretStore {
     private volatile SharedSecret current;
     private volatile SharedSecret previous;
     private volatile String problem;
+    private volatile boolean present;
     private byte[] pending;
     private ScheduledExecutorService poller;
     private final List<Consumer<SharedSecret>> listeners = new CopyOnWriteArrayList<>();
@@ -127,6 +128,16 @@ public class SharedSecretStore {
         }
     }
 
+    /** Whether the file existed at the last read: absent, HS256 is simply not offered when another key is. */
+    public boolean configured() {
+        return present;
+    }
+
+    /** The file read. */
+    public Path file() {
+        return file;
+    }
+
     public KeyStatus status() {
         SharedSecret s = current;
         return s == null
@@ -143,6 +154,7 @@ public class SharedSecretStore {
             report(file + " cannot be read (" + e.getClass().getSimpleName() + ")");
             return;
         }
+        present = bytes != null;
         String refusal = refusal(bytes);
         if (refusal != null) {
             report(file + " " + refusal);
@@ -216,7 +228,7 @@ public class SharedSecretStore {
         if (newProblem == null) {
             LOG.infof("%s is readable again; key %s still in use", file, s == null ? "-" : s.fingerprint());
         } else if (s == null) {
-            LOG.errorf("No shared secret: %s. Token minting answers 503 until it is fixed", newProblem);
+            LOG.errorf("No shared secret: %s. HS256 minting answers 503 until it is fixed", newProblem);
         } else {
             LOG.warnf("Keeping key %s: %s", s.fingerprint(), newProblem);
         }

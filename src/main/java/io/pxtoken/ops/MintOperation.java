@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.auth.AuditRecord;
 import io.pxtoken.auth.Caller;
 import io.pxtoken.auth.CallerPolicy;
+import io.pxtoken.keys.SigningAlgorithm;
 import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretNotManagedException;
@@ -57,6 +58,12 @@ public class MintOperation {
      * @param target the Secret to write, or null
      */
     public Minted mint(Caller caller, UserClaims requested, TokenDuration duration, SecretTarget target, RenewalSpec renewal) {
+        return mint(caller, requested, duration, null, target, renewal);
+    }
+
+    /** @param algorithm HS256, RS256 or ES256; null for {@code pxtoken.signing.algorithm} */
+    public Minted mint(Caller caller, UserClaims requested, TokenDuration duration, SigningAlgorithm algorithm,
+            SecretTarget target, RenewalSpec renewal) {
         // only checked claims reach the audit trail: a refused field may hold anything, a pasted token included
         CheckedRequest checked = issuer.check(requested, duration);
         renewal.check("secret.renewBefore", checked.lifetime());
@@ -65,7 +72,7 @@ public class MintOperation {
         if (target != null) {
             rules.check(target);
         }
-        IssuedToken token = issuer.issue(checked);
+        IssuedToken token = issuer.issue(checked, algorithm);
         audit.issued(token);
         return new Minted(token, target == null ? null : store(target, token, renewal.annotationsFor(token, checked.lifetime())));
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,15 +16,20 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.keys.AsymmetricKey;
+import io.pxtoken.keys.AsymmetricKeyStore;
+import io.pxtoken.keys.KeyNotLoadedException;
 import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.keys.SharedSecretStore;
+import io.pxtoken.keys.SigningAlgorithm;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 
 /**
- * Signs tokens exactly as Portworx expects them (PORTWORX-TOKENS.md, section 3): HS256 with the shared secret,
- * header {@code {"alg":"HS256","typ":"JWT"}}, claims {@code iss sub name email roles [groups] iat exp jti}, all
- * set explicitly so no library default creeps in.
+ * Signs tokens exactly as Portworx expects them (PORTWORX-TOKENS.md, sections 3 and 9): HS256 with the shared
+ * secret, RS256 with the RSA key, ES256 with the ECDSA key (JOSE R||S signature, as golang-jwt writes it), header
+ * {@code {"alg":"<alg>","typ":"JWT"}}, claims {@code iss sub name email roles [groups] iat exp jti}, all set
+ * explicitly so no library default creeps in.
  */
 @ApplicationScoped
 public class TokenIssuer {
@@ -47,17 +53,36 @@ public class TokenIssuer {
     private final ClaimsPolicy policy;
     private final Map<String, TokenDuration> roleMaxDurations;
     private final Supplier<SharedSecret> keys;
+    private final Function<SigningAlgorithm, AsymmetricKey> asymmetricKeys;
+    private final SigningAlgorithm defaultAlgorithm;
     private final TokenMetrics metrics;
     private final Clock clock;
 
     @Inject
-    public TokenIssuer(PxTokenConfig config, SharedSecretStore keys, TokenMetrics metrics, Clock clock) {
+    public TokenIssuer(PxTokenConfig config, SharedSecretStore keys, AsymmetricKeyStore asymmetricKeys,
+            TokenMetrics metrics, Clock clock) {
         this(config.issuer(), config.defaultDuration(), config.maxDuration(), config.clockSkew(),
-                config.roles().allowed(), config.roles().maxDuration(), keys::current, metrics, clock);
+                config.roles().allowed(), config.roles().maxDuration(), () -> {
+                    if (!keys.configured() && asymmetricKeys.anyLoaded()) {
+                        throw new KeyNotLoadedException(SigningAlgorithm.HS256, "no HS256 key is loaded: " + keys.file()
+                                + " does not exist (only " + loadedNames(asymmetricKeys) + " offered here)");
+                    }
+                    return keys.current();
+                }, asymmetricKeys::current,
+                signingAlgorithm(config.signing().algorithm()), metrics, clock);
     }
 
     TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
             Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys, TokenMetrics metrics, Clock clock) {
+        this(issuer, defaultDuration, maxDuration, clockSkew, allowedRoles, roleMaxDurations, keys, a -> {
+            throw new KeyNotLoadedException(a, "no " + a + " key is loaded");
+        }, SigningAlgorithm.HS256, metrics, clock);
+    }
+
+    TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
+            Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys,
+            Function<SigningAlgorithm, AsymmetricKey> asymmetricKeys, SigningAlgorithm defaultAlgorithm,
+            TokenMetrics metrics, Clock clock) {
         this.issuer = issuer;
         this.defaultDuration = TokenDuration.parse("pxtoken.default-duration", defaultDuration);
         this.maxDuration = TokenDuration.parse("pxtoken.max-duration", maxDuration);
@@ -67,6 +92,8 @@ public class TokenIssuer {
         roleMaxDurations.forEach((role, text) -> this.roleMaxDurations.put(unquote(role),
                 TokenDuration.parse("pxtoken.roles.max-duration." + role, text)));
         this.keys = keys;
+        this.asymmetricKeys = asymmetricKeys;
+        this.defaultAlgorithm = defaultAlgorithm;
         this.metrics = metrics;
         this.clock = clock;
         if (this.defaultDuration.seconds() > this.maxDuration.seconds()) {
@@ -77,6 +104,25 @@ public class TokenIssuer {
 
     public String issuer() {
         return issuer;
+    }
+
+    /** {@code pxtoken.signing.algorithm}: what a mint signs with when it names no algorithm. */
+    public SigningAlgorithm defaultAlgorithm() {
+        return defaultAlgorithm;
+    }
+
+    private static String loadedNames(AsymmetricKeyStore store) {
+        return String.join(" and ", AsymmetricKeyStore.ALGORITHMS.stream().filter(a -> store.loaded(a) != null)
+                .map(SigningAlgorithm::name).toList());
+    }
+
+    /** A configured algorithm name, refused at start with the property named when it is not HS256, RS256 or ES256. */
+    public static SigningAlgorithm signingAlgorithm(String text) {
+        try {
+            return SigningAlgorithm.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("pxtoken.signing.algorithm " + e.getMessage());
+        }
     }
 
     public TokenDuration defaultDuration() {
@@ -139,7 +185,27 @@ public class TokenIssuer {
      * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
      */
     public IssuedToken issue(CheckedRequest request) {
-        SharedSecret key = keys.get();
+        return issue(request, defaultAlgorithm);
+    }
+
+    /**
+     * Signs a checked request with the key of {@code algorithm} ({@code null}: {@code pxtoken.signing.algorithm}).
+     *
+     * @throws KeyNotLoadedException when that algorithm's key file is absent
+     * @throws io.pxtoken.keys.KeyUnavailableException when its key is configured but not usable
+     */
+    public IssuedToken issue(CheckedRequest request, SigningAlgorithm algorithm) {
+        SigningAlgorithm alg = algorithm == null ? defaultAlgorithm : algorithm;
+        SharedSecret secret = null;
+        AsymmetricKey asymmetric = null;
+        String fingerprint;
+        if (alg == SigningAlgorithm.HS256) {
+            secret = keys.get();
+            fingerprint = secret.fingerprint();
+        } else {
+            asymmetric = asymmetricKeys.apply(alg);
+            fingerprint = asymmetric.fingerprint();
+        }
         UserClaims claims = request.claims();
         TokenDuration lifetime = request.lifetime();
         long now = clock.instant().getEpochSecond();
@@ -148,21 +214,22 @@ public class TokenIssuer {
         String jti = UUID.randomUUID().toString();
 
         long started = System.nanoTime();
-        String token = sign(claims, iat, exp, jti, key);
+        String token = sign(claims, iat, exp, jti, alg, secret, asymmetric);
         metrics.signed(System.nanoTime() - started, claims.roles());
 
         // the audit trail (io.pxtoken.audit) records every minted token at INFO; this line is for debugging
-        LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d key=%s", jti, claims.sub(), claims.roles(), exp,
-                key.fingerprint());
+        LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d alg=%s key=%s", jti, claims.sub(), claims.roles(), exp,
+                alg, fingerprint);
         return new IssuedToken(token, issuer, claims, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), jti,
-                key.fingerprint());
+                fingerprint, alg.name());
     }
 
     /**
      * Claims go in through {@link Jwt#claims(Map)}, in the sorted key order pxctl's Go encoder writes: smallrye's
      * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry.
      */
-    private String sign(UserClaims claims, long iat, long exp, String jti, SharedSecret key) {
+    private String sign(UserClaims claims, long iat, long exp, String jti, SigningAlgorithm alg, SharedSecret secret,
+            AsymmetricKey asymmetric) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put(EMAIL, claims.email() == null ? "" : claims.email());
         payload.put(EXP, exp);
@@ -175,6 +242,7 @@ public class TokenIssuer {
         payload.put(NAME, claims.name());
         payload.put(ROLES, claims.roles());
         payload.put(SUB, claims.sub());
-        return Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.HS256).header("typ", "JWT").sign(key.key());
+        var jws = Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name())).header("typ", "JWT");
+        return secret != null ? jws.sign(secret.key()) : jws.sign(asymmetric.privateKey());
     }
 }

@@ -1,14 +1,19 @@
 package io.pxtoken.token;
 
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import javax.crypto.Mac;
@@ -17,8 +22,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.keys.AsymmetricKey;
+import io.pxtoken.keys.AsymmetricKeyStore;
+import io.pxtoken.keys.KeyUnavailableException;
 import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.keys.SharedSecretStore;
+import io.pxtoken.keys.SigningAlgorithm;
 
 /**
  * Checks a token the way Portworx does, step for step and with Portworx's own texts (PORTWORX-TOKENS.md, section 5):
@@ -31,7 +40,11 @@ import io.pxtoken.keys.SharedSecretStore;
  * then the signature, whose failure outranks any time failure;</li>
  * <li>openstorage's required claims, then the username rule ({@code validateUsername}, username claim {@code sub}).</li>
  * </ol>
- * Written against the JDK's {@link Mac} and small Go-faithful readers ({@link GoBase64}, {@link GoJson},
+ * The key is chosen as openstorage's {@code JwtAuthenticator} chooses it, by the {@code alg} prefix: {@code HS*} the
+ * shared secret, {@code RS*} the RSA public key, {@code ES*} the ECDSA public key (so RS384 is checked with the RSA
+ * key), with golang-jwt's texts for a missing key ({@code key is of invalid type}) and a wrong one
+ * ({@code crypto/rsa: verification error}, {@code crypto/ecdsa: verification error}); ES signatures are JOSE R||S.
+ * Written against the JDK's {@link Mac} and {@link Signature} and small Go-faithful readers ({@link GoBase64}, {@link GoJson},
  * {@link GoDecode}, {@link GoTime}) rather than a JWT library on purpose: the point is to give Portworx's verdict on
  * crafted tokens too, which a library would paper over. Tests cross-check it with an independent JWT implementation.
  * No input makes it throw: every token gets a verdict.
@@ -48,19 +61,39 @@ public class TokenVerifier {
     private static final List<String> REQUIRED = List.of(TokenIssuer.ISS, TokenIssuer.SUB, TokenIssuer.EXP,
             TokenIssuer.IAT, TokenIssuer.NAME, TokenIssuer.EMAIL);
     private static final int MAX_SHOWN_ISSUER = 256;
+    /** golang-jwt {@code ErrInvalidKeyType}: openstorage holds no key of the token's family. */
+    public static final String INVALID_KEY_TYPE = "key is of invalid type";
+    /** Go's {@code rsa.ErrVerification}. */
+    public static final String RSA_VERIFICATION = "crypto/rsa: verification error";
+    /** golang-jwt {@code ErrECDSAVerification}. */
+    public static final String ECDSA_VERIFICATION = "crypto/ecdsa: verification error";
 
     private final String issuer;
     private final Supplier<SharedSecret> keys;
+    private final Function<SigningAlgorithm, PublicKey> publicKeys;
     private final Clock clock;
 
     @Inject
-    public TokenVerifier(PxTokenConfig config, SharedSecretStore keys, Clock clock) {
-        this(config.issuer(), keys::current, clock);
+    public TokenVerifier(PxTokenConfig config, SharedSecretStore keys, AsymmetricKeyStore asymmetricKeys, Clock clock) {
+        this(config.issuer(), keys::current, a -> {
+            AsymmetricKey k = asymmetricKeys.loaded(a);
+            return k == null ? null : k.publicKey();
+        }, clock);
     }
 
     TokenVerifier(String issuer, Supplier<SharedSecret> keys, Clock clock) {
+        this(issuer, keys, a -> null, clock);
+    }
+
+    /**
+     * @param keys the shared secret; may throw {@link KeyUnavailableException} when none is loaded
+     * @param publicKeys the RSA (for RS256) and ECDSA (for ES256) public keys Portworx would hold; null when absent
+     */
+    public TokenVerifier(String issuer, Supplier<SharedSecret> keys, Function<SigningAlgorithm, PublicKey> publicKeys,
+            Clock clock) {
         this.issuer = issuer;
         this.keys = keys;
+        this.publicKeys = publicKeys;
         this.clock = clock;
     }
 
@@ -72,7 +105,17 @@ public class TokenVerifier {
 
     /** Verifies as Portworx would if it held {@code key}: for reading a token signed before a rotation. */
     public Verification verifyWith(SharedSecret key, String token) {
-        return new TokenVerifier(issuer, () -> key, clock).verify(token);
+        return new TokenVerifier(issuer, () -> key, publicKeys, clock).verify(token);
+    }
+
+    /** Verifies as Portworx would if it held exactly these keys (any may be null): a node of a simulated fleet. */
+    public Verification verifyWith(SharedSecret secret, PublicKey rsa, PublicKey ecdsa, String token) {
+        return new TokenVerifier(issuer, () -> {
+            if (secret == null) {
+                throw new KeyUnavailableException("no shared secret");
+            }
+            return secret;
+        }, a -> a == SigningAlgorithm.RS256 ? rsa : a == SigningAlgorithm.ES256 ? ecdsa : null, clock).verify(token);
     }
 
     /** Verifies with the current shared secret, accepting HS256, HS384 and HS512 as Portworx does. */
@@ -82,7 +125,7 @@ public class TokenVerifier {
 
     /**
      * @param algorithms the HMAC algorithms accepted; others are reported as Portworx would report them
-     * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
+     * @throws io.pxtoken.keys.KeyUnavailableException when no key at all is loaded (Portworx would not start)
      */
     public Verification verify(String token, Set<String> algorithms) {
         // Go's strings.Split: "a..b" has three parts, "" has one
@@ -174,10 +217,11 @@ public class TokenVerifier {
             result = "not-yet-valid";
             reason = "Token is not valid yet";
         }
-        String signatureError = hmac ? hmacError(algorithm, parts) : publicKeyError(parts[2]);
+        String signatureError = hmac ? hmacError(algorithm, parts, sharedSecret()) : publicKeyError(algorithm, parts);
         if (signatureError != null) {
-            result = signatureError.equals("signature is invalid") ? "signature-invalid" : "malformed";
-            if (!hmac && signatureError.equals("key is of invalid type")) {
+            result = signatureError.equals("signature is invalid") || signatureError.equals(RSA_VERIFICATION)
+                    || signatureError.equals(ECDSA_VERIFICATION) ? "signature-invalid" : "malformed";
+            if (signatureError.equals(INVALID_KEY_TYPE)) {
                 result = "unknown-algorithm";
             }
             reason = signatureError;
@@ -199,8 +243,30 @@ public class TokenVerifier {
         return new Verification(true, "valid", null, claims, expiresAt(claims));
     }
 
-    /** golang-jwt's {@code SigningMethodHMAC.Verify}: the signature segment decoded first, then compared. */
-    private String hmacError(String algorithm, String[] parts) {
+    /**
+     * The shared secret, or null when none is loaded but a public key is (openstorage then holds a nil HMAC key).
+     *
+     * @throws KeyUnavailableException when no key at all is loaded (Portworx would not start)
+     */
+    private SharedSecret sharedSecret() {
+        try {
+            return keys.get();
+        } catch (KeyUnavailableException e) {
+            if (publicKeys.apply(SigningAlgorithm.RS256) == null && publicKeys.apply(SigningAlgorithm.ES256) == null) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /**
+     * golang-jwt's {@code SigningMethodHMAC.Verify}: the key's type first (no shared secret configured: openstorage
+     * hands over a nil key), then the signature segment decoded, then compared.
+     */
+    private static String hmacError(String algorithm, String[] parts, SharedSecret secret) {
+        if (secret == null) {
+            return INVALID_KEY_TYPE;
+        }
         byte[] signature;
         try {
             signature = GoBase64.decode(parts[2]);
@@ -209,7 +275,7 @@ public class TokenVerifier {
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA" + algorithm.substring(2));
-            mac.init(keys.get().key());
+            mac.init(secret.key());
             byte[] expected = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.UTF_8));
             return MessageDigest.isEqual(expected, signature) ? null : "signature is invalid";
         } catch (GeneralSecurityException e) {
@@ -218,15 +284,83 @@ public class TokenVerifier {
     }
 
     /**
-     * RS* and ES* tokens: Portworx checks them with its public key files, which this service does not have; with only
-     * a shared secret configured, golang-jwt decodes the signature and then finds no key of the right type.
+     * golang-jwt's {@code SigningMethodRSA.Verify} and {@code SigningMethodECDSA.Verify}: the signature segment
+     * decoded first, then the key's type (the family's key not configured: {@code key is of invalid type}), then
+     * PKCS#1 v1.5, or R||S split at the algorithm's key size (32, 48, 66 bytes) whatever the key's curve.
      */
-    private static String publicKeyError(String signature) {
+    private String publicKeyError(String algorithm, String[] parts) {
+        byte[] signature;
         try {
-            GoBase64.decode(signature);
-            return "key is of invalid type";
+            signature = GoBase64.decode(parts[2]);
         } catch (GoError e) {
             return e.getMessage();
+        }
+        boolean rsa = algorithm.startsWith("RS");
+        PublicKey key = publicKeys.apply(rsa ? SigningAlgorithm.RS256 : SigningAlgorithm.ES256);
+        if (key == null) {
+            return INVALID_KEY_TYPE;
+        }
+        byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.UTF_8);
+        String bits = algorithm.substring(2);
+        try {
+            if (rsa) {
+                Signature v = Signature.getInstance("SHA" + bits + "withRSA");
+                v.initVerify(key);
+                v.update(signed);
+                return v.verify(signature) ? null : RSA_VERIFICATION;
+            }
+            int size = switch (bits) {
+                case "256" -> 32;
+                case "384" -> 48;
+                default -> 66;
+            };
+            if (signature.length != 2 * size) {
+                return ECDSA_VERIFICATION;
+            }
+            BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 0, size));
+            BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, size, 2 * size));
+            if (r.signum() == 0 || s.signum() == 0) {
+                return ECDSA_VERIFICATION;
+            }
+            Signature v = Signature.getInstance("SHA" + bits + "withECDSA");
+            v.initVerify(key);
+            v.update(signed);
+            return v.verify(derSignature(r, s)) ? null : ECDSA_VERIFICATION;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return rsa ? RSA_VERIFICATION : ECDSA_VERIFICATION;
+        }
+    }
+
+    /** ASN.1 {@code SEQUENCE { INTEGER r, INTEGER s }}, the form the JDK verifies. */
+    private static byte[] derSignature(BigInteger r, BigInteger s) {
+        byte[] rb = r.toByteArray();
+        byte[] sb = s.toByteArray();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        derInteger(body, rb);
+        derInteger(body, sb);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x30);
+        derLength(out, body.size());
+        out.writeBytes(body.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static void derInteger(ByteArrayOutputStream out, byte[] value) {
+        out.write(0x02);
+        derLength(out, value.length);
+        out.writeBytes(value);
+    }
+
+    private static void derLength(ByteArrayOutputStream out, int length) {
+        if (length < 0x80) {
+            out.write(length);
+        } else if (length < 0x100) {
+            out.write(0x81);
+            out.write(length);
+        } else {
+            out.write(0x82);
+            out.write(length >> 8);
+            out.write(length & 0xff);
         }
     }
 
