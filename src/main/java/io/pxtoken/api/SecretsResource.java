@@ -55,22 +55,24 @@ public class SecretsResource {
     @Schema(name = "ManagedSecret")
     public record SecretInfo(String namespace, String name, String key, String subject, List<String> roles,
             List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint,
-            @Schema(description = "True when the token was signed with the shared secret in use now; false means Portworx "
-                    + "rejects it after a rotation") boolean currentKey,
+            @Schema(description = "True when the token was signed with a key in use now (of its algorithm); false means "
+                    + "Portworx rejects it after a rotation") boolean currentKey,
             @Schema(description = "When the token will be renewed; null when it is not renewed (renew: false)") Instant renewalTime,
             @Schema(description = "True when the stored token is valid now under the current key and issuer") boolean ready,
             @Schema(description = "Why the renewals before the current token failed, as the renewal that followed them "
                     + "recorded; a failing renewal itself shows in Events and metrics, not here") String lastRenewalError,
             @Schema(description = "False when the Secret carries no valid proof that this service wrote it (planted, edited, "
-                    + "or written before proofs existed): it is never renewed; mint it again") boolean proven) {
+                    + "or written before proofs existed): it is never renewed; mint it again") boolean proven,
+            @Schema(description = "The token's alg: HS256, RS256 or ES256 (pxtoken.signing.managed-algorithm is what "
+                    + "renewal converts every Secret to)", examples = "RS256") String algorithm) {
 
         static SecretInfo of(ManagedSecret m, IssuerOperation.IssuerInfo issuer, java.time.Instant now) {
-            String current = issuer.key().fingerprint();
-            boolean currentKey = current != null && current.equals(m.keyFingerprint());
+            boolean currentKey = issuer.keys().stream().anyMatch(k -> k.key().fingerprint() != null
+                    && k.algorithm().name().equals(m.algorithm()) && k.key().fingerprint().equals(m.keyFingerprint()));
             boolean ready = currentKey && issuer.issuer().equals(m.issuer()) && m.expiresAt() != null && m.expiresAt().isAfter(now);
             return new SecretInfo(m.namespace(), m.name(), m.key(), m.subject(), m.roles(), m.groups(), m.issuer(),
                     m.issuedAt(), m.expiresAt(), m.jti(), m.keyFingerprint(), currentKey, m.renewalTime(), ready,
-                    m.renewalError(), m.proven());
+                    m.renewalError(), m.proven(), m.algorithm());
         }
     }
 

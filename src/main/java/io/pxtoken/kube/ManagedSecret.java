@@ -20,8 +20,9 @@ import java.util.List;
  * @param renewalTime when it will be renewed, or null when it is not
  * @param renewalError why the renewals before the current token failed, or null
  * @param proven whether the Secret carries a valid proof that this service wrote it (only such a Secret is renewed)
+ * @param algorithm the token's alg, HS256, RS256 or ES256
  */
 public record ManagedSecret(String namespace, String name, String key, String subject, List<String> roles,
         List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint,
-        Instant renewalTime, String renewalError, boolean proven) {
+        Instant renewalTime, String renewalError, boolean proven, String algorithm) {
 }

@@ -37,6 +37,8 @@ public final class ManagedSecrets {
     public static final String EXPIRES_AT = PREFIX + "expires-at";
     public static final String JTI = PREFIX + "jti";
     public static final String KEY_FINGERPRINT = PREFIX + "key-fingerprint";
+    /** The token's JWS alg (HS256, RS256, ES256); informational, the token's own header is what counts. */
+    public static final String ALGORITHM = PREFIX + "algorithm";
     public static final String DATA_KEY = PREFIX + "key";
     public static final String NAME = PREFIX + "name";
     public static final String EMAIL = PREFIX + "email";
@@ -142,7 +144,13 @@ public final class ManagedSecrets {
                 annotation(s, DATA_KEY), annotation(s, SUBJECT), stringList(annotation(s, ROLES)), stringList(annotation(s, GROUPS)),
                 annotation(s, ISSUER), instant(annotation(s, ISSUED_AT)), instant(annotation(s, EXPIRES_AT)),
                 annotation(s, JTI), annotation(s, KEY_FINGERPRINT), instant(annotation(s, RENEWAL_TIME)),
-                annotation(s, RENEWAL_ERROR), proven);
+                annotation(s, RENEWAL_ERROR), proven, algorithm(s));
+    }
+
+    /** The token's alg as recorded; Secrets written before RS256/ES256 existed carry HS256 tokens. */
+    public static String algorithm(Secret s) {
+        String a = annotation(s, ALGORITHM);
+        return a == null ? "HS256" : a;
     }
 
     /** The token stored in the Secret under its recorded key, or null. */
@@ -210,6 +218,7 @@ public final class ManagedSecrets {
         a.put(EXPIRES_AT, token.expiresAt().toString());
         a.put(JTI, token.jti());
         a.put(KEY_FINGERPRINT, token.keyFingerprint());
+        a.put(ALGORITHM, token.algorithm());
         a.put(DATA_KEY, target.key());
         return a;
     }

@@ -23,7 +23,6 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.auth.TokenBuckets;
 import io.pxtoken.config.PxTokenConfig;
-import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.leader.LeaderWork;
 import io.pxtoken.kube.ManagedSecrets;
@@ -84,7 +83,7 @@ public class RenewalController implements LeaderWork {
     private final SecretWatch watch;
     private final SecretRenewer renewer;
     private final TokenSecrets secrets;
-    private final SharedSecretStore keys;
+    private final ManagedAlgorithm managed;
     private final RenewalMetrics metrics;
     private final RenewalScope scope;
     private final Clock clock;
@@ -106,13 +105,13 @@ public class RenewalController implements LeaderWork {
     private ExecutorService worker;
 
     public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, SecretRenewer renewer,
-            TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, RenewalScope scope, Clock clock) {
+            TokenSecrets secrets, ManagedAlgorithm managed, RenewalMetrics metrics, RenewalScope scope, Clock clock) {
         this.secrets = secrets;
         this.config = config;
         this.cluster = cluster;
         this.watch = watch;
         this.renewer = renewer;
-        this.keys = keys;
+        this.managed = managed;
         this.metrics = metrics;
         this.scope = scope;
         this.clock = clock;
@@ -170,7 +169,7 @@ public class RenewalController implements LeaderWork {
         }
         LOG.infof("Renewal: this replica leads; watching token Secrets in %s", everywhere ? "every namespace" : namespaces);
         leading = true;
-        keySeen = keys.status().fingerprint();
+        keySeen = managed.fingerprint();
         worker = Executors.newFixedThreadPool(WORKERS, LeaderWork.threads("token-renewal"));
         ticker = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("token-renewal-timer"));
         informers = everywhere ? watch.watchEverywhere(this::changed, this::removed)
@@ -211,7 +210,7 @@ public class RenewalController implements LeaderWork {
         }
         Tracked t = tracked.computeIfAbsent(key, k -> new Tracked(s.getMetadata().getNamespace(), s.getMetadata().getName()));
         t.update(s);
-        metrics.track(key, s, keys.status().fingerprint(), clock.instant());
+        metrics.track(key, s, managed.fingerprint(), clock.instant());
         Instant at = dueAt(t);
         if (at != null && t.retryAt != null && at.isBefore(t.retryAt)) {
             at = t.retryAt;
@@ -228,13 +227,13 @@ public class RenewalController implements LeaderWork {
         metrics.forget(key);
     }
 
-    /** When the Secret needs renewing: never when opted out, now when signed with another key, else its renewal-time. */
+    /** When the Secret needs renewing: never when opted out, now when the bridge says re-sign, else its renewal-time. */
     private Instant dueAt(Tracked t) {
         if (t.optedOut) {
             return null;
         }
-        String current = keys.status().fingerprint();
-        if (current != null && !current.equals(t.keyFingerprint)) {
+        String current = managed.fingerprint();
+        if (ManagedAlgorithm.needsResigning(t.keyFingerprint, current)) {
             return clock.instant();
         }
         Instant at = t.renewalTime;
@@ -259,12 +258,13 @@ public class RenewalController implements LeaderWork {
     /** Looks at the earliest timer only, and at the key: a rotation makes every Secret of another key due now. */
     private void tick() {
         try {
-            String current = keys.status().fingerprint();
+            String current = managed.fingerprint();
             if (current != null && !Objects.equals(current, keySeen)) {
                 keySeen = current;
-                LOG.infof("Renewal: the shared secret is now %s; re-signing the Secrets of other keys", current);
+                LOG.infof("Renewal: managed tokens are now %s with key %s; re-signing the Secrets of other keys",
+                        managed.algorithm(), current);
                 tracked.forEach((key, t) -> {
-                    if (!current.equals(t.keyFingerprint) && !t.optedOut) {
+                    if (ManagedAlgorithm.needsResigning(t.keyFingerprint, current) && !t.optedOut) {
                         t.retryAt = null;
                         t.failures = 0;
                         reschedule(key, t, clock.instant());

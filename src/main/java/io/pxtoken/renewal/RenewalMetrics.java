@@ -29,6 +29,8 @@ public class RenewalMetrics {
         volatile double expiresAt = Double.NaN;
         volatile double renewalAt = Double.NaN;
         volatile String keyFingerprint;
+        /** The (algorithm, fingerprint) row of pxtoken_managed_secrets this Secret counts in. */
+        String row;
         List<Meter> meters;
         /** Renewals failed in a row; its gauge exists only while this is above 0. */
         int failures;
@@ -50,8 +52,6 @@ public class RenewalMetrics {
         this.clock = clock;
         Gauge.builder("pxtoken_renewal_enabled", enabled, AtomicInteger::get)
                 .description("1 on a replica that takes part in the election of the renewal leader").register(registry);
-        Gauge.builder("pxtoken_managed_secrets", states, Map::size)
-                .description("Managed Secrets the renewal leader follows (0 elsewhere)").register(registry);
         this.renewed = counter("renewed");
         this.resigned = counter("resigned");
         this.failed = counter("failed");
@@ -76,6 +76,29 @@ public class RenewalMetrics {
         st.expiresAt = exp == null ? Double.NaN : exp.getEpochSecond();
         st.renewalAt = renewal == null ? Double.NaN : renewal.getEpochSecond();
         st.keyFingerprint = ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT);
+        count(st, ManagedSecrets.algorithm(s), st.keyFingerprint);
+    }
+
+    /** Managed Secrets per (algorithm, fingerprint): a switch of managed-algorithm shows as one row draining into another. */
+    private final Map<String, AtomicInteger> rows = new ConcurrentHashMap<>();
+
+    private synchronized void count(State st, String algorithm, String fingerprint) {
+        String row = algorithm + "\u0000" + (fingerprint == null ? "" : fingerprint);
+        if (row.equals(st.row)) {
+            return;
+        }
+        if (st.row != null) {
+            rows.get(st.row).decrementAndGet();
+        }
+        st.row = row;
+        rows.computeIfAbsent(row, r -> {
+            AtomicInteger n = new AtomicInteger();
+            Gauge.builder("pxtoken_managed_secrets", n, AtomicInteger::get)
+                    .tags("algorithm", algorithm, "fingerprint", fingerprint == null ? "" : fingerprint)
+                    .description("Managed Secrets the renewal leader follows, by the algorithm and key of their token "
+                            + "(no series elsewhere)").register(registry);
+            return n;
+        }).incrementAndGet();
     }
 
     private State register(Secret s) {
@@ -101,6 +124,12 @@ public class RenewalMetrics {
     void forget(String key) {
         State st = states.remove(key);
         if (st != null) {
+            synchronized (this) {
+                if (st.row != null) {
+                    rows.get(st.row).decrementAndGet();
+                    st.row = null;
+                }
+            }
             st.meters.forEach(registry::remove);
             synchronized (st) {
                 if (st.failing != null) {

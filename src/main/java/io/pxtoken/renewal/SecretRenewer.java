@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.auth.PortworxIdentityProvider;
+import io.pxtoken.keys.KeyNotLoadedException;
 import io.pxtoken.keys.KeyUnavailableException;
 import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.KubernetesUnavailableException;
@@ -61,9 +62,12 @@ public class SecretRenewer {
     private final TokenSecrets secrets;
     private final SecretEvents events;
     private final Provenance provenance;
+    private final ManagedAlgorithm managed;
 
-    public SecretRenewer(TokenIssuer issuer, TokenSecrets secrets, SecretEvents events, Provenance provenance) {
+    public SecretRenewer(TokenIssuer issuer, TokenSecrets secrets, SecretEvents events, Provenance provenance,
+            ManagedAlgorithm managed) {
         this.issuer = issuer;
+        this.managed = managed;
         this.secrets = secrets;
         this.events = events;
         this.provenance = provenance;
@@ -94,7 +98,7 @@ public class SecretRenewer {
                 }
                 s = fresh.get();
                 continue;
-            } catch (KubernetesUnavailableException | KeyUnavailableException e) {
+            } catch (KubernetesUnavailableException | KeyUnavailableException | KeyNotLoadedException e) {
                 return failed(s, e.getMessage());
             }
             return r;
@@ -139,13 +143,15 @@ public class SecretRenewer {
             events.warning(s, "RenewalFailed", reason);
             return new Result(Outcome.LEFT_ALONE, reason, s);
         }
-        IssuedToken token = issuer.issue(checked);
+        // pxtoken.signing.managed-algorithm: the bridge converts every managed token to it
+        IssuedToken token = issuer.issue(checked, managed.algorithm());
         SecretTarget target = new SecretTarget(s.getMetadata().getNamespace(), s.getMetadata().getName(),
                 ManagedSecrets.annotation(s, ManagedSecrets.DATA_KEY));
         ManagedSecrets.Renewal renewal = spec.annotationsFor(token, duration).afterFailures(earlierFailure);
         Secret updated = secrets.update(provenance.seal(ManagedSecrets.merged(s, target, token, renewal)));
         boolean resigned = !Objects.equals(previousFingerprint, token.keyFingerprint());
-        String message = (resigned ? "Re-signed with key " + token.keyFingerprint() + " (was " + previousFingerprint + ")"
+        String message = (resigned ? "Re-signed " + token.algorithm() + " with key " + token.keyFingerprint() + " (was "
+                + ManagedSecrets.algorithm(s) + " key " + previousFingerprint + ")"
                 : "Renewed") + ": jti " + token.jti() + ", expires " + token.expiresAt();
         events.normal(updated, resigned ? "Resigned" : "Renewed", message);
         LOG.infof("%s Secret %s: jti=%s expires %s key %s", resigned ? "Re-signed" : "Renewed", where, token.jti(),
