@@ -111,6 +111,7 @@ public class ProblemMapper {
             case "kubernetes-forbidden" -> "Kubernetes refused the service account";
             case "kubernetes-conflict" -> "Secret kept changing";
             case "kubernetes-unreachable" -> "Kubernetes API unreachable";
+            case "provenance-key-unavailable" -> "No provenance key";
             default -> known == null ? "Kubernetes API failed" : known.getReasonPhrase();
         };
         String detail = e.getMessage();

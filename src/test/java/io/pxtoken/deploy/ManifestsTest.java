@@ -173,7 +173,18 @@ class ManifestsTest {
             }
             Role role = d.as(Role.class);
             boolean lease = d.file().toString().contains("leader-election");
+            boolean provenance = d.file().endsWith("provenance-rbac.yaml");
             boolean checkEvents = d.file().endsWith("checks-rbac.yaml");
+            if (provenance) {
+                // the service's own namespace: read its provenance key Secret by name, create it at first start; nothing else
+                assertEquals(2, role.getRules().size());
+                for (PolicyRule r : role.getRules()) {
+                    assertEquals(List.of("secrets"), r.getResources());
+                    assertTrue(r.getVerbs().equals(List.of("create")) || (r.getVerbs().equals(List.of("get"))
+                            && r.getResourceNames().equals(List.of("px-token-service-provenance"))), "provenance: " + r);
+                }
+                continue;
+            }
             if (!lease) {
                 assertNotNull(role.getMetadata().getNamespace(), "a Role per namespace, never cluster-wide Secret access");
             }
@@ -211,7 +222,10 @@ class ManifestsTest {
         Map<String, Map<String, Set<String>>> clusterRoles = Map.of(
                 "px-token-service-declared", Map.of("pxtoken.io/pxtokens", Set.of("get", "list", "watch"),
                         "pxtoken.io/clusterpxtokens", Set.of("get", "list", "watch"),
-                        "pxtoken.io/pxtokens/status", Set.of("update"), "pxtoken.io/clusterpxtokens/status", Set.of("update")),
+                        "pxtoken.io/pxtokens/status", Set.of("update"), "pxtoken.io/clusterpxtokens/status", Set.of("update"),
+                        "admissionregistration.k8s.io/validatingadmissionpolicies", Set.of("get", "list", "watch"),
+                        "admissionregistration.k8s.io/validatingadmissionpolicybindings", Set.of("get", "list", "watch"),
+                        "/events", Set.of("create")),
                 "px-token-service-tenants", Map.of("/namespaces", Set.of("get", "list", "watch"), "/secrets", used.get("secrets"),
                         "/events", Set.of("create")),
                 "px-token-service-checks", checks);
@@ -231,6 +245,9 @@ class ManifestsTest {
                 String resource = r.getApiGroups().get(0) + "/" + r.getResources().get(0);
                 assertTrue(allowed.containsKey(resource), d.name() + ": " + resource);
                 assertTrue(allowed.get(resource).containsAll(r.getVerbs()), d.name() + ": " + resource + " verbs " + r.getVerbs());
+                if (resource.startsWith("admissionregistration.k8s.io/")) {
+                    assertEquals(List.of("pxtoken-mint-rights"), r.getResourceNames(), "only the service's own admission policy");
+                }
                 if (allowed == checks) {
                     assertEquals(checks.get(resource), Set.copyOf(r.getVerbs()), "the token check: " + resource);
                     assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty());
