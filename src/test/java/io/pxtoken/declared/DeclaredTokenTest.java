@@ -39,6 +39,8 @@ import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.renewal.RenewalController;
 import io.pxtoken.token.TokenVerifier;
 import io.pxtoken.token.Verification;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -52,7 +54,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * work; the test only waits (bounded) for what it should see.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(DeclaredTokenTest.Profile.class)
 class DeclaredTokenTest {
 
@@ -84,6 +86,10 @@ class DeclaredTokenTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     RenewalController renewal;
