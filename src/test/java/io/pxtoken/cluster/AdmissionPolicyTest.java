@@ -88,7 +88,7 @@ class AdmissionPolicyTest {
 
     @Test
     void everyCelExpressionOfK8sCompiles() throws CelValidationException {
-        assertEquals(7, POLICY.expressions().size(), "matchConditions, variables, validations and messageExpressions: "
+        assertEquals(8, POLICY.expressions().size(), "matchConditions, variables, validations and messageExpressions: "
                 + POLICY.expressions().stream().map(AdmissionPolicy.Compiled::where).toList());
         int rules = 0;
         for (JsonNode crd : DEPLOYED.stream().filter(d -> d.path("kind").asText().equals("CustomResourceDefinition")).toList()) {
