@@ -10,7 +10,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -172,9 +171,5 @@ public final class RenderedManifests {
             out.add(copy);
         }
         return out;
-    }
-
-    static ArrayNode array(JsonNode n) {
-        return (ArrayNode) n;
     }
 }
