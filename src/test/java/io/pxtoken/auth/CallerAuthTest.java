@@ -373,4 +373,14 @@ class CallerAuthTest {
             assertFalse(line.contains(signature) || line.contains(minter), "token in log line: " + line);
         }
     }
+
+    @Test
+    void theOpenApiDocumentOffersBearerAuthentication() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .extract().asString());
+        // Swagger UI renders descriptions as Markdown: a bare <serviceaccount> would be dropped as an HTML tag
+        String authorize = doc.get("components").get("securitySchemes").get("bearer").get("description").asText();
+        assertTrue(authorize.contains("`kubectl create token <serviceaccount>`"), authorize);
+        assertTrue(doc.get("paths").get("/v1/tokens").get("post").has("security"), "the padlock on POST /v1/tokens");
+    }
 }
