@@ -76,6 +76,7 @@ class ReadmeWalkthroughTest {
         not("kubectl -n kube-system get secret pxkeys -o json .*", "rotation: the key file is KeyRotationTest's");
         not("kubectl -n kube-system rollout restart daemonset/portworx.*", "restarts Portworx");
         not("echo .*", "prints a variable");
+        not("kubectl describe .*", "Events of Portworx's provisioner and of the continuous check (ChecksTest)");
     }
 
     private static void not(String pattern, String why) {
@@ -122,10 +123,33 @@ class ReadmeWalkthroughTest {
                 continue;
             }
             Matcher m;
+            Matcher inline = Pattern.compile("\\$\\(kubectl -n (\\S+) create token (\\S+)[^)]*\\)").matcher(line);
+            StringBuilder withTokens = new StringBuilder();
+            while (inline.find()) {
+                String sa = inline.group(1) + ":" + inline.group(2);
+                if (!serviceAccounts.contains(sa)) {
+                    return new Outcome(done, c + ": a token for service account " + sa + ", which the README never created");
+                }
+                inline.appendReplacement(withTokens, Matcher.quoteReplacement(token(sa)));
+            }
+            inline.appendTail(withTokens);
+            String expanded = withTokens.toString();
             if (line.equals("kubectl apply -k k8s/")) {
                 KUBE.apply(RenderedManifests.typed(RenderedManifests.render()));
             } else if (line.startsWith("kubectl apply -f ")) {
-                ReadmeWalkthrough.appliedFiles(line).forEach(f -> KUBE.apply(RenderedManifests.typed(RenderedManifests.readAll(f))));
+                for (var f : ReadmeWalkthrough.appliedFiles(line)) {
+                    var objects = RenderedManifests.typed(RenderedManifests.readAll(f));
+                    KUBE.apply(objects);
+                    objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.ServiceAccount)
+                            .forEach(o -> serviceAccounts.add(o.getMetadata().getNamespace() + ":" + o.getMetadata().getName()));
+                }
+            } else if ((m = Pattern.compile("kubectl auth can-i (\\S+) ([^/\\s]+)/(\\S+) --as=(\\S+) +# (yes|no)").matcher(line)).matches()) {
+                String[] resource = m.group(2).split("\\.", 2);
+                boolean allowed = KUBE.rbac.allows(io.pxtoken.cluster.KubeUser.named(m.group(4)), io.pxtoken.cluster.RequestAttributes
+                        .resource(m.group(1), resource.length > 1 ? resource[1] : "", resource[0], "", "", m.group(3)));
+                if (allowed != m.group(5).equals("yes")) {
+                    return new Outcome(done, c + ": Kubernetes' RBAC answers " + (allowed ? "yes" : "no"));
+                }
             } else if (ReadmeWalkthrough.binding(line) != null) {
                 KUBE.apply(List.of(ReadmeWalkthrough.binding(line)));
             } else if ((m = Pattern.compile("kubectl -n (\\S+) create serviceaccount (\\S+)").matcher(line)).matches()) {
@@ -135,9 +159,7 @@ class ReadmeWalkthroughTest {
                 if (!serviceAccounts.contains(sa)) {
                     return new Outcome(done, c + ": a token for service account " + sa + ", which the walkthrough never created");
                 }
-                String token = "walkthrough-token-" + sa.replace(':', '-');
-                KUBE.users.put(token, "system:serviceaccount:" + sa);
-                env.put("AUTH", "Authorization: Bearer " + token);
+                env.put("AUTH", "Authorization: Bearer " + token(sa));
             } else if ((m = Pattern.compile("cat > (\\S+) <<'EOF'").matcher(line)).matches()) {
                 files.put(m.group(1), c.heredoc());
             } else if ((m = Pattern.compile("PXTOKEN_URL=(\\S+)").matcher(line)).matches()) {
@@ -147,7 +169,11 @@ class ReadmeWalkthroughTest {
                     return new Outcome(done, c + ": no Secret " + m.group(1) + "/" + m.group(2));
                 }
             } else if ((m = Pattern.compile("(?:(\\w+)=\\$\\()?(curl .*?)\\)?(?: \\|\\| .*)?").matcher(line)).matches()) {
-                Response r = curl(words(m.group(2), env), files);
+                Matcher curl = Pattern.compile("(?:(\\w+)=\\$\\()?(curl .*?)\\)?(?: \\|\\| .*)?").matcher(expanded);
+                if (!curl.matches()) {
+                    return new Outcome(done, c + ": not a curl the replay reads");
+                }
+                Response r = curl(words(curl.group(2), env), files);
                 String body = r.asString();
                 if (r.statusCode() / 100 != 2) {
                     return new Outcome(done, c + "\n  answered " + r.statusCode() + ": " + body);
@@ -163,6 +189,12 @@ class ReadmeWalkthroughTest {
         return new Outcome(done, null);
     }
 
+    private static String token(String serviceAccount) {
+        String token = "walkthrough-token-" + serviceAccount.replace(':', '-');
+        KUBE.users.put(token, "system:serviceaccount:" + serviceAccount);
+        return token;
+    }
+
     @Test
     @Order(1)
     void theWalkthroughWorksAsPastedUnderTheManifestsRbac() {
@@ -170,6 +202,8 @@ class ReadmeWalkthroughTest {
         assertEquals(null, o.failure(), "the README's cluster walkthrough breaks; done before:\n  " + String.join("\n  ", o.done()));
         assertTrue(o.done().stream().anyMatch(d -> d.startsWith("step 6: curl")), "step 6 replayed: " + o.done());
         assertTrue(o.done().stream().anyMatch(d -> d.startsWith("step 8: curl") && d.contains("/v1/secrets")), "step 8 replayed");
+        assertTrue(o.done().stream().anyMatch(d -> d.startsWith("Who may mint: curl") && d.contains("token-minter")), "token-minter's mint");
+        assertTrue(o.done().stream().anyMatch(d -> d.startsWith("From a Pending PVC") && d.contains("/v1/checks")), "the check");
     }
 
     @Test

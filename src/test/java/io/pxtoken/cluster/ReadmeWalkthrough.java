@@ -18,19 +18,27 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 
 /**
- * The README's cluster walkthrough ("Set up Portworx security with it, start to finish") as a newcomer pastes it:
- * its shell blocks in order, continuation lines joined, here-documents kept with the command that writes them, each
- * command with the step (bold "N.") it belongs to.
+ * The README's cluster sections as a newcomer pastes them: the walkthrough ("Set up Portworx security with it, start to
+ * finish") and the sections that go on from it with the same caller ({@link #SECTIONS}), their shell blocks in order,
+ * continuation lines joined, here-documents kept with the command that writes them, each command with the step (bold
+ * "N.", or the section's title) it belongs to.
  */
 public final class ReadmeWalkthrough {
 
     public static final String SECTION = "## Set up Portworx security with it, start to finish";
+    /**
+     * Replayed in README order. Not replayed: "Declare tokens in Git" and "One token per tenant namespace" (custom
+     * resources the leader reconciles: DeclaredTokenTest, and AdmissionPolicyTest for who may apply them), and the
+     * sections that do not talk to a cluster.
+     */
+    public static final List<String> SECTIONS = List.of(SECTION, "## Store the Kubernetes token where the StorageClass reads it",
+            "## Who may mint", "### From a Pending PVC to the token that fails");
 
     /** One command: the step it is in, the command line, and the here-document it writes (or null). */
     public record Command(String step, String line, String heredoc) {
         @Override
         public String toString() {
-            return "step " + step + ": " + line;
+            return (step.matches("\\d+") ? "step " + step : step) + ": " + line;
         }
     }
 
@@ -44,20 +52,39 @@ public final class ReadmeWalkthrough {
     }
 
     public static List<Command> commands() {
-        String readme;
+        String readme = readme();
+        List<Command> out = new ArrayList<>();
+        int previous = -1;
+        for (String heading : SECTIONS) {
+            int at = readme.indexOf("\n" + heading + "\n");
+            if (at < 0) {
+                throw new AssertionError("the README has no section " + heading);
+            }
+            if (at < previous) {
+                throw new AssertionError("the README's sections moved: " + heading + " comes before the one replayed before it");
+            }
+            previous = at;
+            int end = readme.indexOf("\n## ", at + heading.length() + 1);
+            if (heading.startsWith("### ")) {
+                int sub = readme.indexOf("\n### ", at + heading.length() + 1);
+                end = end < 0 ? sub : sub < 0 ? end : Math.min(end, sub);
+            }
+            parse(readme.substring(at + 1, end < 0 ? readme.length() : end),
+                    heading.equals(SECTION) ? "0" : heading.replaceFirst("^#+ ", ""), out);
+        }
+        return out;
+    }
+
+    private static String readme() {
         try {
-            readme = Files.readString(Path.of("README.md"));
+            return Files.readString(Path.of("README.md"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int at = readme.indexOf(SECTION);
-        if (at < 0) {
-            throw new AssertionError("the README has no section " + SECTION);
-        }
-        int end = readme.indexOf("\n## ", at + SECTION.length());
-        String section = readme.substring(at, end < 0 ? readme.length() : end);
-        List<Command> out = new ArrayList<>();
-        String step = "0";
+    }
+
+    private static void parse(String section, String firstStep, List<Command> out) {
+        String step = firstStep;
         boolean inSh = false;
         String[] lines = section.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -95,17 +122,11 @@ public final class ReadmeWalkthrough {
             }
             out.add(new Command(step, c, heredoc));
         }
-        return out;
     }
 
     /** The files the README saves ({@code cat > name <<'EOF'}) before the walkthrough, which it refers back to. */
     public static Map<String, String> filesSavedBefore() {
-        String readme;
-        try {
-            readme = Files.readString(Path.of("README.md"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String readme = readme();
         Map<String, String> files = new java.util.HashMap<>();
         Matcher m = Pattern.compile("cat > (\\S+) <<'EOF'\n(.*?\n)EOF\n", Pattern.DOTALL).matcher(readme.substring(0, readme.indexOf(SECTION)));
         while (m.find()) {
