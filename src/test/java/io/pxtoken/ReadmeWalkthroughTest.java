@@ -216,6 +216,23 @@ class ReadmeWalkthroughTest {
                 && o.failure().contains("secrets/px-k8s-user -n portworx"), "expected step 6 to be refused: " + o.failure());
     }
 
+    @Test
+    @Order(3)
+    void theMockJudgesTheServicesRequestsAndRefusesWhatItsRbacDoesNotAllow() {
+        assertTrue(EnforcedRbac.checkedRequests(server) > 0, "the service's requests reached the RBAC check");
+        // the service's own credentials, asking for what k8s/ never grants it: Secrets in kube-system, where pxkeys is
+        var config = new io.fabric8.kubernetes.client.ConfigBuilder(server.getClient().getConfiguration())
+                .withOauthToken(EnforcedRbac.SERVICE_TOKEN).build();
+        try (var asService = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                    () -> asService.secrets().inNamespace("kube-system").withName("pxkeys").get());
+            assertEquals(403, refused.getCode());
+        }
+        List<String> denied = EnforcedRbac.takeDenials(server);
+        assertEquals(1, denied.size(), denied.toString());
+        assertTrue(denied.get(0).contains("RBAC attributes: get secrets/pxkeys -n kube-system"), denied.get(0));
+    }
+
     /** The shell words of a command, quotes removed and $VAR / "$VAR" expanded from env. */
     static List<String> words(String command, Map<String, String> env) {
         List<String> out = new ArrayList<>();

@@ -73,8 +73,16 @@ public final class EnforcedRbac implements Consumer<KubernetesServer> {
         }
     }
 
-    static final class Checking extends Dispatcher implements Supplier<List<String>> {
+    /** How many requests of the service the mock has judged (a check that the hook is live). */
+    public static int checkedRequests(KubernetesServer server) {
+        MockWebServer web = field(DefaultMockServer.class, "server", server.getKubernetesMockServer());
+        Object d = field(MockWebServer.class, "dispatcher", web);
+        return d instanceof java.util.function.IntSupplier s ? s.getAsInt() : 0;
+    }
+
+    static final class Checking extends Dispatcher implements Supplier<List<String>>, java.util.function.IntSupplier {
         private final Dispatcher inner;
+        private final java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
         private final List<String> denials = new CopyOnWriteArrayList<>();
         private final Map<List<Object>, RbacAuthorizer> policies = new ConcurrentHashMap<>();
 
@@ -88,6 +96,7 @@ public final class EnforcedRbac implements Consumer<KubernetesServer> {
             if (auth == null || !auth.equals("Bearer " + SERVICE_TOKEN)) {
                 return inner.dispatch(request);
             }
+            checked.incrementAndGet();
             Deployed d = Deployed.fromConfig();
             RbacAuthorizer rbac = policies.computeIfAbsent(d.key(), k -> ClusterPolicy.forService(d.namespace, d.secrets, d.checks, d.tenants));
             KubeUser user = KubeUser.serviceAccount(d.namespace, ClusterPolicy.SERVICE_ACCOUNT);
@@ -114,6 +123,11 @@ public final class EnforcedRbac implements Consumer<KubernetesServer> {
             List<String> out = new ArrayList<>(denials);
             denials.removeAll(out);
             return out;
+        }
+
+        @Override
+        public int getAsInt() {
+            return checked.get();
         }
 
         @Override
