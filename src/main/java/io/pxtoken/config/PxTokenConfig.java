@@ -200,6 +200,19 @@ public interface PxTokenConfig {
     /** One leader among the replicas renews. */
     LeaderElection leaderElection();
 
+    /** The controllers' runtime on the leader: renewal, declared tokens and the continuous check. */
+    Controller controller();
+
+    interface Controller {
+        /**
+         * Objects reconciled at once, at most: workers shared by every controller, never two on one object. Writes to
+         * the API are paced by {@code pxtoken.kubernetes.qps} and {@code burst} whatever this says; more workers help
+         * when reconciles wait for the API, not when they wait for the pacing.
+         */
+        @WithDefault("4")
+        int workers();
+    }
+
     /** Checking every token Portworx will read ({@code GET /v1/checks}, and continuously on a leader). */
     Checks checks();
 
