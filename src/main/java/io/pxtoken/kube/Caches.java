@@ -11,12 +11,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -216,13 +218,13 @@ public final class Caches implements AutoCloseable {
         }
     }
 
-    private final KubernetesCluster cluster;
+    private final Supplier<KubernetesClient> client;
     private final Map<String, Shared<?>> shared = new LinkedHashMap<>();
     private final Set<SharedIndexInformer<?>> started = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile boolean closed;
 
-    Caches(KubernetesCluster cluster) {
-        this.cluster = cluster;
+    Caches(Supplier<KubernetesClient> client) {
+        this.client = client;
     }
 
     /** Opens (or joins) the informers of {@code spec}; they run from {@link #start()}. */
@@ -284,7 +286,7 @@ public final class Caches implements AutoCloseable {
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Spec<T> spec, String ns) {
-        var resources = cluster.client().resources(spec.type());
+        var resources = client.get().resources(spec.type());
         var filtered = ns == null
                 ? Namespaced.class.isAssignableFrom(spec.type()) ? resources.inAnyNamespace().withLabels(spec.labels())
                         : resources.withLabels(spec.labels())

@@ -14,6 +14,6 @@ public class Informers {
 
     /** New, empty caches: open what is read, then start them. */
     public Caches caches() {
-        return new Caches(cluster);
+        return new Caches(() -> cluster.client());
     }
 }

@@ -255,6 +255,12 @@ public class Controllers implements LeaderWork {
         }
     }
 
+    /** The queue of this leadership (null when not leading): for tests and reconcilers' own use. */
+    WorkQueue queue() {
+        Lead l = lead;
+        return l == null ? null : l.queue;
+    }
+
     private double queued(boolean delayed) {
         Lead l = lead;
         return l == null ? 0 : delayed ? l.queue.delayed() : l.queue.queued();
