@@ -28,7 +28,8 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
  * The informer caches of one leadership: the controllers' only way to read the cluster. Each informer lists once (in
  * pages of {@value #PAGE}), then watches; its store keeps what the {@link Spec#trim() trim} leaves of each object (the
  * fields the service reads), so an object's size beyond them costs nothing once it is parsed. Indexes (by namespace,
- * always; by owner uid, by label, as asked) answer "which objects" without a LIST.
+ * always; by owner uid, by label, as asked) answer "which objects" without a LIST; they are computed from what the
+ * trim keeps, so a trim keeps what its indexes read.
  *
  * <p>Caches opened with the same kind, namespace and labels share one informer (one list, one watch), as a shared
  * informer factory does; their trims must then be the same function. Everything opened is started by
