@@ -98,6 +98,21 @@ public final class Caches implements AutoCloseable {
 
         /** An object was deleted (or left the selector). */
         void removed(T object);
+
+        /** Runs {@code r} on any event. */
+        static <T> Events<T> any(Runnable r) {
+            return new Events<>() {
+                @Override
+                public void changed(T object) {
+                    r.run();
+                }
+
+                @Override
+                public void removed(T object) {
+                    r.run();
+                }
+            };
+        }
     }
 
     /** A read-only view of the objects of one spec: all its informers together. */
