@@ -45,7 +45,7 @@ JAR=target/quarkus-app/quarkus-run.jar
     ./mvnw -B -q package -DskipTests
 [[ -f target/test.classpath && "${REBUILD:-0}" != "1" ]] || \
     ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
-CP="target/test-classes:$(cat target/test.classpath)"
+CP="target/classes:target/test-classes:$(cat target/test.classpath)"
 OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
 [[ -n "$OPTS" ]] || { log "no ENV JAVA_OPTS line in src/main/docker/Dockerfile.jvm"; exit 1; }
 
@@ -68,7 +68,7 @@ metric() { curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -E "$1" | awk
 load() { java -Xmx1g -cp "$CP" io.pxtoken.declared.DeclaredLoad "http://127.0.0.1:$API_PORT" "$@"; }
 # the service's request totals the mock printed last (it prints them every 10 s): total() NAME
 total() { grep '^totals ' "$WORK/api.log" | tail -n 1 | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
-alive() { kill -0 "$APP_PID" 2>/dev/null || { log "the service died"; tail -n 40 "$WORK/app.log" >&2; exit 1; }; }
+alive() { [[ -z "$APP_PID" ]] || kill -0 "$APP_PID" 2>/dev/null || { log "the service died"; tail -n 40 "$WORK/app.log" >&2; exit 1; }; }
 wait_for() { # description, seconds, command...
     local what=$1 limit=$2; shift 2
     local deadline=$(( $(date +%s) + limit ))

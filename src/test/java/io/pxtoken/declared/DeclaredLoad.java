@@ -57,6 +57,8 @@ public final class DeclaredLoad {
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
             }
         }
+        // the HTTP client's threads would hold the JVM a while longer
+        System.exit(0);
     }
 
     /** The CRDs and the admission policy of k8s/, and the namespaces ns-0 .. ns-(n-1) (labelled tenant=yes). */
