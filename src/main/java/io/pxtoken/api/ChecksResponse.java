@@ -30,13 +30,15 @@ public record ChecksResponse(
             @Schema(description = "False when expiresAt was read without a valid signature (another issuer, a bad signature)")
             boolean expiryVerified,
             @Schema(description = "True when this service manages the Secret") boolean managed,
+            @Schema(description = "True when it carries a valid proof that this service wrote it; a managed Secret without "
+                    + "one (planted, edited, or written before proofs existed) is never renewed: mint it again") boolean proven,
             @Schema(description = "True when this service will renew the token before it expires") boolean renews,
             @Schema(description = "When this service will renew the token; null when it will not") Instant renewalTime,
             @Schema(description = "What makes Portworx read this Secret") List<Ref> referrers) {
 
         static Item of(CheckedSecret c) {
             return new Item(c.secret().namespace(), c.secret().name(), c.secret().key(), c.verdict().label(), c.reason(),
-                    c.expiresAt(), c.expiryVerified(), c.managed(), c.renewalTime() != null, c.renewalTime(),
+                    c.expiresAt(), c.expiryVerified(), c.managed(), c.proven(), c.renewalTime() != null, c.renewalTime(),
                     c.referrers().stream().map(Ref::of).toList());
         }
     }

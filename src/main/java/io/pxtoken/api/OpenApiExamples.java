@@ -309,13 +309,13 @@ public class OpenApiExamples implements OASFilter {
         }
         Instant checked = Instant.parse("2027-08-02T09:15:00Z");
         return new ChecksResponse(checked, summary, List.of(
-                new ChecksResponse.Item("portworx", "px-k8s-user", "auth-token", "ok", null, EXPIRES, true, true, true,
+                new ChecksResponse.Item("portworx", "px-k8s-user", "auth-token", "ok", null, EXPIRES, true, true, true, true,
                         Instant.parse("2027-07-31T08:40:21Z"), List.of(
                                 new ChecksResponse.Ref("storageclass/px-storage", "openstorage.io/auth-secret-name"),
                                 new ChecksResponse.Ref("persistentvolume/pvc-5f1c2a9e-7d4b-4c1e-9a8f-3b2d1e0c9f7a",
                                         "volume.kubernetes.io/provisioner-deletion-secret-name"))),
                 new ChecksResponse.Item("portworx", "px-legacy", "auth-token", "expired", "Token is expired",
-                        Instant.parse("2027-06-30T12:00:00Z"), true, false, false, null, List.of(
+                        Instant.parse("2027-06-30T12:00:00Z"), true, false, false, false, null, List.of(
                                 new ChecksResponse.Ref("storageclass/px-csi", "csi.storage.k8s.io/provisioner-secret-name"),
                                 new ChecksResponse.Ref("storageclass/px-csi", "csi.storage.k8s.io/node-publish-secret-name")))));
     }

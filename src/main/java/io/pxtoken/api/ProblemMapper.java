@@ -26,6 +26,7 @@ import io.pxtoken.keys.KeyUnavailableException;
 import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.KubernetesUnavailableException;
 import io.pxtoken.kube.SecretNotFoundException;
+import io.pxtoken.kube.SecretDeclaredException;
 import io.pxtoken.kube.SecretNotManagedException;
 import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.token.InvalidClaimsException;
@@ -89,6 +90,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response secretNotManaged(SecretNotManagedException e, UriInfo uri) {
         return respond(problem(409, "secret-not-managed", "Secret not managed by this service", e.getMessage(), uri, null));
+    }
+
+    @ServerExceptionMapper
+    public Response secretDeclared(SecretDeclaredException e, UriInfo uri) {
+        return respond(problem(409, "secret-declared", "Secret belongs to a declared token", e.getMessage(), uri, null));
     }
 
     @ServerExceptionMapper

@@ -59,7 +59,10 @@ public class SecretsResource {
                     + "rejects it after a rotation") boolean currentKey,
             @Schema(description = "When the token will be renewed; null when it is not renewed (renew: false)") Instant renewalTime,
             @Schema(description = "True when the stored token is valid now under the current key and issuer") boolean ready,
-            @Schema(description = "Why the last renewal failed; null after a success") String lastRenewalError) {
+            @Schema(description = "Why the renewals before the current token failed, as the renewal that followed them "
+                    + "recorded; a failing renewal itself shows in Events and metrics, not here") String lastRenewalError,
+            @Schema(description = "False when the Secret carries no valid proof that this service wrote it (planted, edited, "
+                    + "or written before proofs existed): it is never renewed; mint it again") boolean proven) {
 
         static SecretInfo of(ManagedSecret m, IssuerOperation.IssuerInfo issuer, java.time.Instant now) {
             String current = issuer.key().fingerprint();
@@ -67,7 +70,7 @@ public class SecretsResource {
             boolean ready = currentKey && issuer.issuer().equals(m.issuer()) && m.expiresAt() != null && m.expiresAt().isAfter(now);
             return new SecretInfo(m.namespace(), m.name(), m.key(), m.subject(), m.roles(), m.groups(), m.issuer(),
                     m.issuedAt(), m.expiresAt(), m.jti(), m.keyFingerprint(), currentKey, m.renewalTime(), ready,
-                    m.renewalError());
+                    m.renewalError(), m.proven());
         }
     }
 

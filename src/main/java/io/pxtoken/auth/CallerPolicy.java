@@ -74,6 +74,36 @@ public class CallerPolicy {
         require(caller, List.of(AccessCheck.checks()), "read the token check");
     }
 
+    /**
+     * Which namespaces' rows of the token check the caller may see: every one ({@code null}) with {@code get checks.pxtoken.io}
+     * cluster-wide (or a Portworx {@code system.admin} token where enabled), else those of {@code namespaces} where it
+     * has that right.
+     *
+     * @throws AccessDeniedException when it may see none of them
+     */
+    public java.util.Set<String> checkNamespaces(Caller caller, java.util.Collection<String> namespaces) {
+        if (caller.kind() != Caller.Kind.KUBERNETES) {
+            mayCheck(caller);
+            return null;
+        }
+        if (allowed(caller, AccessCheck.checks())) {
+            return null;
+        }
+        java.util.Set<String> visible = new java.util.TreeSet<>();
+        for (String ns : namespaces) {
+            if (allowed(caller, AccessCheck.checks(ns))) {
+                visible.add(ns);
+            }
+        }
+        if (visible.isEmpty()) {
+            String need = AccessCheck.checks().canI();
+            throw new AccessDeniedException(caller.name() + " may not read the token check; missing: " + need
+                    + " (cluster-wide, or in a namespace of its Secrets: " + String.join(", ", new java.util.TreeSet<>(namespaces))
+                    + ")", List.of(need));
+        }
+        return visible;
+    }
+
     public void mayDelete(Caller caller, String namespace, String name) {
         require(caller, List.of(AccessCheck.secrets("delete", namespace, name)), "delete this Secret");
     }

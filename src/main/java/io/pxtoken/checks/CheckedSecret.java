@@ -13,9 +13,10 @@ import java.util.List;
  * @param expiryVerified whether the signature was checked before {@code expiresAt} was read (false for another
  *        issuer's token or a bad signature: then the claim is reported as it stands)
  * @param managed whether this service manages the Secret
+ * @param proven whether it carries a valid proof that this service wrote it (a managed Secret without one is never renewed)
  * @param renewalTime when this service will renew the token; null when it will not
  * @param referrers what makes Portworx read it
  */
 public record CheckedSecret(SecretRef secret, Verdict verdict, String reason, Instant expiresAt, boolean expiryVerified,
-        boolean managed, Instant renewalTime, List<Referrer> referrers) {
+        boolean managed, boolean proven, Instant renewalTime, List<Referrer> referrers) {
 }

@@ -18,6 +18,7 @@ import io.pxtoken.kube.StorageObjects.ClaimInfo;
 import io.pxtoken.kube.StorageObjects.StorageClassInfo;
 import io.pxtoken.kube.StorageObjects.VolumeInfo;
 import io.pxtoken.kube.TokenSecrets;
+import io.pxtoken.provenance.Provenance;
 import io.pxtoken.token.TokenVerifier;
 
 /**
@@ -43,8 +44,11 @@ public class TokenCheck {
     private final Duration expiryWarning;
     /** Namespaces whose managed Secrets the renewal leader renews (none when renewal is off). */
     private final List<String> renewed;
+    private final Provenance provenance;
 
-    public TokenCheck(PxTokenConfig config, StorageObjects storage, TokenSecrets secrets, TokenVerifier verifier, Clock clock) {
+    public TokenCheck(PxTokenConfig config, StorageObjects storage, TokenSecrets secrets, TokenVerifier verifier, Clock clock,
+            Provenance provenance) {
+        this.provenance = provenance;
         this.storage = storage;
         this.secrets = secrets;
         this.verifier = verifier;
@@ -86,7 +90,7 @@ public class TokenCheck {
             SecretRef ref = e.getKey();
             boolean permitted = namespaces.contains(ref.namespace());
             SecretLookup found = !permitted ? null
-                    : valid(ref) ? secrets.lookup(ref.namespace(), ref.name(), ref.key()) : SecretLookup.missing();
+                    : valid(ref) ? secrets.lookup(ref.namespace(), ref.name(), ref.key(), this::proven) : SecretLookup.missing();
             if (found != null && !renewed.contains(ref.namespace())) {
                 found = found.withoutRenewal();
             }
@@ -95,6 +99,15 @@ public class TokenCheck {
                             + "; the service does not read Secrets there"));
         }
         return new Run(new CheckReport(now, List.copyOf(items)), classes);
+    }
+
+    /** Whether this service provably wrote the Secret; when the provenance key cannot be had, it cannot say so. */
+    private boolean proven(io.fabric8.kubernetes.api.model.Secret s) {
+        try {
+            return provenance.check(s) == Provenance.Status.PROVEN;
+        } catch (io.pxtoken.kube.KubernetesUnavailableException e) {
+            return false;
+        }
     }
 
     /** A name Kubernetes could hold: anything else is asked of nobody and simply not there. */

@@ -35,22 +35,22 @@ public final class Verdicts {
     public static CheckedSecret judge(SecretRef ref, List<Referrer> referrers, boolean permitted, SecretLookup found,
             Function<String, Verification> verify, Instant now, Duration expiryWarning, String notPermittedReason) {
         if (!permitted) {
-            return new CheckedSecret(ref, Verdict.NOT_PERMITTED, notPermittedReason, null, false, false, null, referrers);
+            return new CheckedSecret(ref, Verdict.NOT_PERMITTED, notPermittedReason, null, false, false, false, null, referrers);
         }
         switch (found.state()) {
             case FORBIDDEN -> {
-                return new CheckedSecret(ref, Verdict.NOT_PERMITTED, found.refusal(), null, false, false, null, referrers);
+                return new CheckedSecret(ref, Verdict.NOT_PERMITTED, found.refusal(), null, false, false, false, null, referrers);
             }
             case MISSING -> {
                 return new CheckedSecret(ref, Verdict.MISSING_SECRET, "Secret " + ref.namespace() + "/" + ref.name()
-                        + " does not exist", null, false, false, null, referrers);
+                        + " does not exist", null, false, false, false, null, referrers);
             }
             case FOUND -> {
             }
         }
         if (!found.hasKey()) {
             return new CheckedSecret(ref, Verdict.MISSING_KEY, "Secret " + ref.namespace() + "/" + ref.name() + " has no key "
-                    + ref.key() + ", where Portworx reads the token", null, false, found.managed(), found.renewalTime(), referrers);
+                    + ref.key() + ", where Portworx reads the token", null, false, found.managed(), found.proven(), found.renewalTime(), referrers);
         }
         Verification v = verify.apply(found.value());
         boolean verified = SIGNATURE_CHECKED.contains(v.result());
@@ -63,12 +63,24 @@ public final class Verdicts {
             case "malformed" -> Verdict.NOT_A_TOKEN;
             default -> Verdict.REJECTED;
         };
+        // a token whose signature was not checked is anyone's text: its claims are never quoted, its exp never shown
         String reason = verdict == Verdict.EXPIRING
                 ? "Token expires in " + readable(Duration.between(now, v.expiresAt())) + ", within pxtoken.checks.expiry-warning ("
                         + readable(expiryWarning) + ")"
-                : v.reason();
-        return new CheckedSecret(ref, verdict, reason, v.expiresAt(), verified && v.expiresAt() != null, found.managed(),
-                found.renewalTime(), referrers);
+                : verified ? v.reason() : unverified(verdict);
+        return new CheckedSecret(ref, verdict, reason, verified ? v.expiresAt() : null, verified && v.expiresAt() != null,
+                found.managed(), found.proven(), found.renewalTime(), referrers);
+    }
+
+    /** The failure class of a token whose signature was not checked, in words that quote nothing of it. */
+    static String unverified(Verdict verdict) {
+        return switch (verdict) {
+            case BAD_SIGNATURE -> "bad-signature: it does not verify with the shared secret in use (signed with another key, "
+                    + "or not with a shared secret)";
+            case OTHER_ISSUER -> "other-issuer: its iss is not this service's issuer; Portworx accepts it only if it trusts that issuer";
+            case NOT_A_TOKEN -> "not-a-token: the value is not a JWT Portworx can read";
+            default -> verdict.label() + ": Portworx rejects it before checking its signature";
+        };
     }
 
     /** {@code 2d 3h}, {@code 5h 10m}, {@code 42s}. */

@@ -61,6 +61,43 @@ public interface PxTokenConfig {
          */
         @WithDefault("false")
         boolean enabled();
+
+        /**
+         * Namespaces a ClusterPxToken never writes into, on top of those it never touches whatever this says:
+         * {@code kube-system}, {@code kube-public}, {@code kube-node-lease} and the service's own namespace.
+         */
+        Optional<List<String>> excludedNamespaces();
+    }
+
+    /** Tokens declared as PxToken and ClusterPxToken resources. */
+    Declared declared();
+
+    interface Declared {
+        /**
+         * Roles a declared token may carry. Unset: every role of {@code pxtoken.roles.allowed} except
+         * {@code system.admin}, so that an admin token stays the act of an authenticated HTTP caller. A second ceiling,
+         * independent of the admission policy: a PxToken asking for another role is {@code Refused}.
+         */
+        Optional<List<String>> roles();
+
+        /** The ValidatingAdmissionPolicy (and its binding, of the same name) that declared tokens rely on. */
+        @WithDefault("pxtoken-mint-rights")
+        String admissionPolicy();
+    }
+
+    /** Proof that this service wrote a token Secret (an HMAC under a key of its own). */
+    Provenance provenance();
+
+    interface Provenance {
+        /**
+         * The Secret holding the provenance key, made by the service at first need. Never delete it: every proof is
+         * made with it, and without it every managed token must be minted again.
+         */
+        @WithDefault("px-token-service-provenance")
+        String secretName();
+
+        /** Its namespace; unset: the service's own. */
+        Optional<String> namespace();
     }
 
     interface Keys {

@@ -15,12 +15,17 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.pxtoken.auth.CallerPolicy;
+import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.ops.SecretRules;
+import io.pxtoken.provenance.Provenance;
+import io.pxtoken.renewal.RenewalController;
+import io.pxtoken.renewal.RenewalScope;
 import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.CheckedRequest;
 import io.pxtoken.token.InvalidClaimsException;
@@ -34,14 +39,16 @@ import io.pxtoken.token.Violation;
 /**
  * Brings the Secret of one declaration (a PxToken, or one namespace of a ClusterPxToken) in line with it: checked by
  * the same rules as {@code POST /v1/tokens}, minted when the Secret is missing or says something else than the
- * declaration, left alone when it already agrees (renewal keeps it fresh), never written when it belongs to someone
- * else. The Secret carries an owner reference to the declaring resource, so deleting that deletes the Secret.
+ * declaration, left alone when it already agrees and carries a valid proof of provenance (renewal keeps it fresh), never
+ * written when it is not its own: a Secret minted over HTTP or owned by another declaration is a {@code SecretConflict}.
+ * The Secret carries an owner reference to the declaring resource, so deleting that deletes the Secret. Roles beyond
+ * {@code pxtoken.declared.roles} are refused, whatever the admission policy let through.
  */
 @ApplicationScoped
 public class DeclaredSecretWriter {
 
     /** Label on a declared Secret: the uid of the resource that declares it. */
-    public static final String OWNER_UID = ManagedSecrets.PREFIX + "owner-uid";
+    public static final String OWNER_UID = RenewalScope.OWNER_UID;
 
     public static final String ISSUED = "Issued";
     public static final String RENEWING = "Renewing";
@@ -66,14 +73,27 @@ public class DeclaredSecretWriter {
     private final SecretRules rules;
     private final TokenSecrets secrets;
     private final SharedSecretStore keys;
+    private final Provenance provenance;
+    private final RenewalController renewal;
     private final Clock clock;
+    /** pxtoken.declared.roles, or every allowed role but system.admin. */
+    private final List<String> declarableRoles;
 
-    public DeclaredSecretWriter(TokenIssuer issuer, SecretRules rules, TokenSecrets secrets, SharedSecretStore keys, Clock clock) {
+    public DeclaredSecretWriter(PxTokenConfig config, TokenIssuer issuer, SecretRules rules, TokenSecrets secrets,
+            SharedSecretStore keys, Provenance provenance, RenewalController renewal, Clock clock) {
         this.issuer = issuer;
         this.rules = rules;
         this.secrets = secrets;
         this.keys = keys;
+        this.provenance = provenance;
+        this.renewal = renewal;
         this.clock = clock;
+        this.declarableRoles = declarableRoles(config);
+    }
+
+    static List<String> declarableRoles(PxTokenConfig config) {
+        return config.declared().roles().orElseGet(() -> config.roles().allowed().stream()
+                .filter(r -> !CallerPolicy.ADMIN_ROLE.equals(r)).toList());
     }
 
     /**
@@ -93,6 +113,12 @@ public class DeclaredSecretWriter {
             TokenDuration before = spec.renewBefore() == null ? null : TokenDuration.parse("spec.renewBefore", spec.renewBefore());
             if (spec.roles() == null || spec.roles().isEmpty()) {
                 throw new InvalidClaimsException(List.of(new Violation("spec.roles", "at least one role is required")));
+            }
+            List<String> beyond = spec.roles().stream().filter(r -> !declarableRoles.contains(r)).toList();
+            if (!beyond.isEmpty()) {
+                throw new InvalidClaimsException(List.of(new Violation("spec.roles", "role(s) " + beyond
+                        + " may not be declared: pxtoken.declared.roles allows " + declarableRoles
+                        + " (an admin token is minted by an authenticated caller with POST /v1/tokens)")));
             }
             checked = issuer.check(new UserClaims(spec.name(), spec.email(), spec.sub(), spec.roles(), spec.groups()), duration);
             renewal = new RenewalSpec(true, before);
@@ -114,28 +140,32 @@ public class DeclaredSecretWriter {
                         + " it is left untouched: delete it, or name another Secret in spec.secretName", null);
             }
             OwnerReference controller = controllerOf(s);
-            if (controller != null && !controller.getUid().equals(owner.getUid())) {
-                return new Outcome(SECRET_CONFLICT, false, "Secret " + target + " belongs to " + controller.getKind() + " "
-                        + controller.getName() + "; it is left untouched: name another Secret in spec.secretName", null);
+            if (controller == null || !controller.getUid().equals(owner.getUid())) {
+                // a declaration writes only the Secret it created: never one minted over HTTP (a StorageClass's), never another's
+                return new Outcome(SECRET_CONFLICT, false, "Secret " + target + (controller == null
+                        ? " holds a token minted over HTTP (POST /v1/tokens)"
+                        : " belongs to " + controller.getKind() + " " + controller.getName())
+                        + "; it is left untouched: name another Secret in spec.secretName", null);
             }
-            if (controller != null && agrees(s, target, checked, renewal)) {
+            if (agrees(s, target, checked, renewal) && provenance.check(s) == Provenance.Status.PROVEN) {
                 return describe(s);
             }
             IssuedToken token = issuer.issue(checked);
-            Secret updated = secrets.update(owned(ManagedSecrets.merged(s, target, token,
-                    renewal.annotationsFor(token, checked.lifetime())), owner));
-            LOG.infof("%s %s: minted jti=%s into Secret %s (%s)", owner.getKind(), owner.getName(), token.jti(), target,
-                    controller == null ? "adopted" : "declaration changed");
+            Secret updated = secrets.update(provenance.seal(owned(ManagedSecrets.merged(s, target, token,
+                    renewal.annotationsFor(token, checked.lifetime())), owner)));
+            LOG.infof("%s %s: minted jti=%s into Secret %s (declaration changed, or the Secret was not as written)",
+                    owner.getKind(), owner.getName(), token.jti(), target);
             return describe(updated);
         }
         IssuedToken token = issuer.issue(checked);
-        Secret created = secrets.create(owned(ManagedSecrets.fresh(target, token, renewal.annotationsFor(token, checked.lifetime())), owner));
+        Secret created = secrets.create(provenance.seal(owned(ManagedSecrets.fresh(target, token,
+                renewal.annotationsFor(token, checked.lifetime())), owner)));
         LOG.infof("%s %s: minted jti=%s into new Secret %s", owner.getKind(), owner.getName(), token.jti(), target);
         return describe(created);
     }
 
     /** The Secret's controller, or null. */
-    static OwnerReference controllerOf(Secret s) {
+    public static OwnerReference controllerOf(Secret s) {
         List<OwnerReference> refs = s.getMetadata().getOwnerReferences();
         return refs == null ? null : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst().orElse(null);
     }
@@ -175,7 +205,7 @@ public class DeclaredSecretWriter {
         String where = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
         Instant expires = ManagedSecrets.instantAnnotation(s, ManagedSecrets.EXPIRES_AT);
         boolean valid = expires != null && now.isBefore(expires);
-        String error = ManagedSecrets.annotation(s, ManagedSecrets.RENEWAL_ERROR);
+        String error = renewal.failure(s.getMetadata().getNamespace(), s.getMetadata().getName());
         if (!valid) {
             return new Outcome(RENEWAL_FAILED, false, "the token in Secret " + where + " expired at " + expires
                     + (error == null ? "" : "; the last renewal failed: " + error), s);

@@ -35,6 +35,14 @@ import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.leader.LeaderWork;
 import io.pxtoken.renewal.RenewalController;
+import io.pxtoken.renewal.RenewalScope;
+import io.pxtoken.ops.SecretRules;
+import io.pxtoken.kube.ResourceEvents;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import java.util.concurrent.atomic.AtomicReference;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -43,6 +51,11 @@ import io.quarkus.arc.Unremovable;
  * cluster on each pass (the resource, its Secrets' annotations), so a new leader converges without memory of the old
  * one. Renewal and re-signing of the Secrets are the renewal engine's, as for any managed Secret; this controller
  * mints when a declaration is new or changed, and reports in {@code status}.
+ *
+ * <p>Its authority is the admission policy {@code pxtoken.declared.admission-policy}, which lets a user declare only
+ * what they could mint over HTTP. The policy and its binding are watched: while they do not stand as shipped, every
+ * declaration is {@code Ready=False, AdmissionPolicyMissing} with a Warning Event, the gauge
+ * {@code pxtoken_declared_admission_policy_ready} is 0, and nothing is written; it clears by itself when they are back.
  */
 @ApplicationScoped
 @Unremovable // found through Instance<LeaderWork> only
@@ -68,9 +81,15 @@ public class DeclaredTokenController implements LeaderWork {
     private final TokenSecrets secrets;
     private final DeclaredSecretWriter writer;
     private final RenewalController renewal;
+    private final RenewalScope scope;
+    private final SecretRules rules;
+    private final ResourceEvents events;
     private final Clock clock;
     private final List<String> namespaces;
     private final boolean tenants;
+    private final String policyName;
+    /** 1 while the admission policy stands as shipped, 0 while it does not; NaN when this replica does not lead. */
+    private final AtomicReference<Double> gateOpen = new AtomicReference<>(Double.NaN);
 
     /** Keys queued and not yet worked on: a burst of events is one reconcile. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -84,18 +103,31 @@ public class DeclaredTokenController implements LeaderWork {
     private volatile ResourceWatch.Watched<ClusterPxToken> clusterTokens;
     private volatile ResourceWatch.Watched<Namespace> namespaceWatch;
     private volatile AutoCloseable secretInformers;
+    private volatile ResourceWatch.Watched<ValidatingAdmissionPolicy> policyWatch;
+    private volatile ResourceWatch.Watched<ValidatingAdmissionPolicyBinding> bindingWatch;
+    /** The gate's last verdict (null: open), to log and count each change once. */
+    private volatile String gateSeen = "";
 
     public DeclaredTokenController(PxTokenConfig config, ResourceWatch resources, SecretWatch secretWatch, TokenSecrets secrets,
-            DeclaredSecretWriter writer, RenewalController renewal, Clock clock) {
+            DeclaredSecretWriter writer, RenewalController renewal, RenewalScope scope, SecretRules rules, ResourceEvents events,
+            MeterRegistry registry, Clock clock) {
         this.config = config;
         this.resources = resources;
         this.secretWatch = secretWatch;
         this.secrets = secrets;
         this.writer = writer;
         this.renewal = renewal;
+        this.scope = scope;
+        this.rules = rules;
+        this.events = events;
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.tenants = config.tenants().enabled();
+        this.policyName = config.declared().admissionPolicy();
+        Gauge.builder("pxtoken_declared_admission_policy_ready", gateOpen, AtomicReference::get)
+                .description("1 while the admission policy that declared tokens rely on stands as shipped, 0 while it does not "
+                        + "(no declared token is written then); absent value (NaN) on a replica that does not lead")
+                .register(registry);
     }
 
     /** Declared tokens go with renewal: a declared token nobody renews would expire. */
@@ -116,8 +148,13 @@ public class DeclaredTokenController implements LeaderWork {
         }
         LOG.infof("Declared tokens: reconciling PxTokens%s", tenants ? " and ClusterPxTokens" : " (ClusterPxTokens: pxtoken.tenants.enabled=false)");
         leading = true;
+        gateSeen = "";
         queue = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("declared-tokens"));
         try {
+            // the gate first: a declaration is looked at only once it is known whether the policy stands
+            policyWatch = resources.watchNamed(ValidatingAdmissionPolicy.class, policyName, p -> enqueueAll(), p -> enqueueAll());
+            bindingWatch = resources.watchNamed(ValidatingAdmissionPolicyBinding.class, policyName, b -> enqueueAll(),
+                    b -> enqueueAll());
             if (tenants) {
                 namespaceWatch = resources.watch(Namespace.class, 0, n -> enqueueClusterTokens(), n -> enqueueClusterTokens());
             }
@@ -136,7 +173,8 @@ public class DeclaredTokenController implements LeaderWork {
             return;
         }
         leading = false;
-        for (AutoCloseable c : new AutoCloseable[] {pxTokens, clusterTokens, namespaceWatch, secretInformers}) {
+        for (AutoCloseable c : new AutoCloseable[] {pxTokens, clusterTokens, namespaceWatch, secretInformers, policyWatch,
+                bindingWatch}) {
             try {
                 if (c != null) {
                     c.close();
@@ -149,6 +187,10 @@ public class DeclaredTokenController implements LeaderWork {
         clusterTokens = null;
         namespaceWatch = null;
         secretInformers = null;
+        policyWatch = null;
+        bindingWatch = null;
+        gateOpen.set(Double.NaN);
+        scope.forgetAll();
         queue.shutdownNow();
         pending.clear();
         failures.clear();
@@ -165,12 +207,66 @@ public class DeclaredTokenController implements LeaderWork {
 
     private void changed(HasMetadata t, String key) {
         owners.put(t.getMetadata().getUid(), key);
+        scope.declare(t.getMetadata().getUid());
         enqueue(key);
     }
 
     private void removed(HasMetadata t) {
         // the garbage collector deletes the Secrets through their owner references
         owners.remove(t.getMetadata().getUid());
+        scope.forget(t.getMetadata().getUid());
+    }
+
+    /** The gate changed: every declaration is looked at again. */
+    private void enqueueAll() {
+        var px = pxTokens;
+        if (px != null) {
+            px.list().forEach(t -> enqueue(pxTokenKey(t)));
+        }
+        var cluster = clusterTokens;
+        if (cluster != null) {
+            cluster.list().forEach(c -> enqueue(clusterKey(c)));
+        }
+    }
+
+    /**
+     * Why no declared token may be written now (the admission policy is not as shipped), or null when the gate stands.
+     *
+     * @throws NotSynced while the policy's informers have not listed yet
+     */
+    private String gateClosed() {
+        var p = policyWatch;
+        var b = bindingWatch;
+        if (p == null || b == null) {
+            throw new NotSynced();
+        }
+        String failure = p.failure() != null ? p.failure() : b.failure();
+        String why;
+        if (failure != null) {
+            why = "the admission policy " + policyName + " cannot be read (" + failure + "): grant the service account get, list "
+                    + "and watch on validatingadmissionpolicies and validatingadmissionpolicybindings (k8s/declared-rbac.yaml); "
+                    + "Kubernetes 1.30+ is needed; until then no declared token is written";
+        } else {
+            if (!p.synced() || !b.synced()) {
+                throw new NotSynced();
+            }
+            why = AdmissionGate.missing(policyName, p.get(null, policyName), b.get(null, policyName));
+        }
+        if (!java.util.Objects.equals(why, gateSeen)) {
+            gateSeen = why;
+            gateOpen.set(why == null ? 1.0 : 0.0);
+            if (why == null) {
+                LOG.infof("Declared tokens: the admission policy %s stands; reconciling", policyName);
+            } else {
+                LOG.warnf("Declared tokens: nothing is written: %s", why);
+            }
+        }
+        return why;
+    }
+
+    /** Whether the resource's Ready condition already says this reason (so its Event was recorded). */
+    private static boolean alreadySays(List<Condition> conditions, String reason) {
+        return conditions != null && conditions.stream().anyMatch(c -> READY.equals(c.getType()) && reason.equals(c.getReason()));
     }
 
     private void secretChanged(Secret s) {
@@ -257,12 +353,19 @@ public class DeclaredTokenController implements LeaderWork {
         }
         PxTokenSpec spec = t.getSpec();
         DeclaredSecretWriter.Outcome o;
-        if (spec == null) {
+        String closed = gateClosed();
+        if (closed != null) {
+            o = new DeclaredSecretWriter.Outcome(AdmissionGate.MISSING, false, closed, null);
+            if (!alreadySays(t.getStatus() == null ? null : t.getStatus().conditions(), AdmissionGate.MISSING)) {
+                events.warning(t, AdmissionGate.MISSING, closed);
+            }
+        } else if (spec == null) {
             o = new DeclaredSecretWriter.Outcome(DeclaredSecretWriter.REFUSED, false, "spec is required", null);
         } else {
             spec = withSecretName(spec, name);
             o = writer.write(spec, namespace, ownerOf(t), false);
             if (o.secret() != null) {
+                renewal.follow(o.secret());
                 removeStale(t, List.of(o.secret()), secrets.listManaged(namespace));
             }
         }
@@ -302,15 +405,22 @@ public class DeclaredTokenController implements LeaderWork {
         List<Condition> before = c.getStatus() == null ? null : c.getStatus().conditions();
         Long generation = c.getMetadata().getGeneration();
         ClusterPxTokenSpec spec = c.getSpec();
+        String closed = tenants ? gateClosed() : null;
         String refused = !tenants ? "ClusterPxTokens are off: pxtoken.tenants.enabled is false (apply k8s/components/tenants)"
+                : closed != null ? closed
                 : spec == null ? "spec is required"
-                : LabelSelectors.empty(spec.namespaceSelector())
-                        ? "spec.namespaceSelector must name at least one label: an empty selector would match every namespace"
+                : LabelSelectors.matchesEverything(spec.namespaceSelector())
+                        ? "spec.namespaceSelector must require a label (matchLabels, In, or Exists on a label other than "
+                                + LabelSelectors.NAME_LABEL + "): this one would match every namespace"
                         : null;
         ClusterPxTokenStatus status;
         RuntimeException failure = null;
         if (refused != null) {
-            status = new ClusterPxTokenStatus(List.of(condition(before, false, DeclaredSecretWriter.REFUSED, refused, generation)),
+            String reason = closed != null ? AdmissionGate.MISSING : DeclaredSecretWriter.REFUSED;
+            if (closed != null && !alreadySays(before, AdmissionGate.MISSING)) {
+                events.warning(c, AdmissionGate.MISSING, closed);
+            }
+            status = new ClusterPxTokenStatus(List.of(condition(before, false, reason, refused, generation)),
                     generation, 0, 0, List.of());
         } else {
             var nsWatch = namespaceWatch;
@@ -319,6 +429,7 @@ public class DeclaredTokenController implements LeaderWork {
             }
             List<String> matching = nsWatch.list().stream()
                     .filter(n -> n.getMetadata().getDeletionTimestamp() == null
+                            && !rules.excludedFromTenants(n.getMetadata().getName())
                             && LabelSelectors.matches(spec.namespaceSelector(), n.getMetadata().getLabels()))
                     .map(n -> n.getMetadata().getName()).sorted().toList();
             OwnerReference owner = ownerOf(c);
@@ -343,6 +454,7 @@ public class DeclaredTokenController implements LeaderWork {
                     failing.add(new ClusterPxTokenStatus.Failing(ns, o.reason(), o.message()));
                 }
                 if (o.secret() != null) {
+                    renewal.follow(o.secret());
                     kept.add(o.secret());
                 }
             }

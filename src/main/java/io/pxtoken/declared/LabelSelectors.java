@@ -12,10 +12,35 @@ final class LabelSelectors {
     private LabelSelectors() {
     }
 
-    /** Whether the selector says nothing (it would match every namespace). */
-    static boolean empty(LabelSelector s) {
-        return s == null || ((s.getMatchLabels() == null || s.getMatchLabels().isEmpty())
-                && (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty()));
+    /** The label every namespace carries (Kubernetes 1.21+): its presence selects nothing. */
+    static final String NAME_LABEL = "kubernetes.io/metadata.name";
+
+    /**
+     * Whether the selector could match every namespace: it has no requirement that a namespace carry something. Only
+     * {@code matchLabels}, {@code In} with values, and {@code Exists} on a label other than {@link #NAME_LABEL} demand a
+     * label; an empty selector, {@code NotIn} and {@code DoesNotExist} match every namespace that lacks a label, which
+     * is every new one.
+     */
+    static boolean matchesEverything(LabelSelector s) {
+        if (s == null) {
+            return true;
+        }
+        if (s.getMatchLabels() != null && !s.getMatchLabels().isEmpty()) {
+            return false;
+        }
+        if (s.getMatchExpressions() != null) {
+            for (LabelSelectorRequirement r : s.getMatchExpressions()) {
+                boolean demands = switch (r.getOperator() == null ? "" : r.getOperator()) {
+                    case "In" -> r.getValues() != null && !r.getValues().isEmpty();
+                    case "Exists" -> !NAME_LABEL.equals(r.getKey());
+                    default -> false;
+                };
+                if (demands) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     static boolean matches(LabelSelector s, Map<String, String> labels) {

@@ -20,7 +20,12 @@ public record AccessCheck(String verb, String group, String resource, String nam
 
     /** {@code get checks.pxtoken.io}: what reading the token check needs. */
     public static AccessCheck checks() {
-        return new AccessCheck("get", GROUP, "checks", null, null);
+        return checks(null);
+    }
+
+    /** {@code get checks.pxtoken.io} in one namespace (null: cluster-wide): what reading its rows of the check needs. */
+    public static AccessCheck checks(String namespace) {
+        return new AccessCheck("get", GROUP, "checks", null, namespace);
     }
 
     /** A verb on core {@code secrets} in a namespace. */

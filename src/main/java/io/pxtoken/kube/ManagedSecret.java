@@ -18,9 +18,10 @@ import java.util.List;
  * @param jti the token's id
  * @param keyFingerprint fingerprint of the key that signed it
  * @param renewalTime when it will be renewed, or null when it is not
- * @param renewalError why the last renewal failed, or null
+ * @param renewalError why the renewals before the current token failed, or null
+ * @param proven whether the Secret carries a valid proof that this service wrote it (only such a Secret is renewed)
  */
 public record ManagedSecret(String namespace, String name, String key, String subject, List<String> roles,
         List<String> groups, String issuer, Instant issuedAt, Instant expiresAt, String jti, String keyFingerprint,
-        Instant renewalTime, String renewalError) {
+        Instant renewalTime, String renewalError, boolean proven) {
 }

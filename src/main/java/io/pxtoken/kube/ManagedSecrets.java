@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pxtoken.token.IssuedToken;
@@ -46,11 +47,16 @@ public final class ManagedSecrets {
     public static final String RENEW_BEFORE = PREFIX + "renew-before";
     /** {@code "false"} when the mint request opted out of renewal. */
     public static final String RENEW = PREFIX + "renew";
-    /** Why the last renewal failed; removed by the next success. */
-    public static final String RENEWAL_ERROR = PREFIX + "renewal-error";
+    /**
+     * Why the renewals before this token failed, written by the successful renewal that followed them (a failure itself
+     * writes nothing to the Secret: Events and metrics report it); removed by the next write.
+     */
+    public static final String RENEWAL_ERROR = PREFIX + "last-renewal-failure";
+    /** Proof that this service wrote the Secret as it stands ({@link io.pxtoken.provenance.Provenance}). */
+    public static final String PROOF = PREFIX + "proof";
 
     /** Annotations that only some writes carry: a write that does not set them removes them. */
-    private static final List<String> OPTIONAL = List.of(GROUPS, RENEWAL_TIME, RENEW_BEFORE, RENEW, RENEWAL_ERROR);
+    private static final List<String> OPTIONAL = List.of(GROUPS, RENEWAL_TIME, RENEW_BEFORE, RENEW, RENEWAL_ERROR, PROOF);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,8 +75,14 @@ public final class ManagedSecrets {
      * @param duration the lifetime in pxctl syntax
      * @param renewalTime when to renew, or null when the token is not renewed
      * @param renewBefore the request's renewBefore in pxctl syntax, or null
+     * @param lastFailure why the renewals before this one failed, or null
      */
-    public record Renewal(String duration, Instant renewalTime, String renewBefore) {
+    public record Renewal(String duration, Instant renewalTime, String renewBefore, String lastFailure) {
+
+        /** The same, recording the failures that came before it. */
+        public Renewal afterFailures(String failure) {
+            return new Renewal(duration, renewalTime, renewBefore, failure);
+        }
     }
 
     /** A new Secret holding the token. */
@@ -108,13 +120,29 @@ public final class ManagedSecrets {
                 .build();
     }
 
-    /** A managed Secret as its metadata describes it. */
-    public static ManagedSecret describe(Secret s) {
+    /** Kinds whose Secrets only they write (PxToken, ClusterPxToken). */
+    private static final List<String> DECLARING_KINDS = List.of("PxToken", "ClusterPxToken");
+
+    /** The PxToken or ClusterPxToken that controls the Secret (its controller owner reference), or null. */
+    public static OwnerReference declaredBy(Secret s) {
+        List<OwnerReference> refs = s.getMetadata().getOwnerReferences();
+        return refs == null ? null : refs.stream()
+                .filter(r -> Boolean.TRUE.equals(r.getController()) && DECLARING_KINDS.contains(r.getKind())
+                        && r.getApiVersion() != null && r.getApiVersion().startsWith("pxtoken.io/"))
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * A managed Secret as its metadata describes it.
+     *
+     * @param proven whether its proof of provenance checks out
+     */
+    public static ManagedSecret describe(Secret s, boolean proven) {
         return new ManagedSecret(s.getMetadata().getNamespace(), s.getMetadata().getName(),
                 annotation(s, DATA_KEY), annotation(s, SUBJECT), stringList(annotation(s, ROLES)), stringList(annotation(s, GROUPS)),
                 annotation(s, ISSUER), instant(annotation(s, ISSUED_AT)), instant(annotation(s, EXPIRES_AT)),
                 annotation(s, JTI), annotation(s, KEY_FINGERPRINT), instant(annotation(s, RENEWAL_TIME)),
-                annotation(s, RENEWAL_ERROR));
+                annotation(s, RENEWAL_ERROR), proven);
     }
 
     /** The token stored in the Secret under its recorded key, or null. */
@@ -168,6 +196,9 @@ public final class ManagedSecrets {
         }
         if (renewal.renewBefore() != null) {
             a.put(RENEW_BEFORE, renewal.renewBefore());
+        }
+        if (renewal.lastFailure() != null) {
+            a.put(RENEWAL_ERROR, renewal.lastFailure());
         }
         a.put(SUBJECT, token.claims().sub());
         a.put(ROLES, json(token.claims().roles()));

@@ -1,6 +1,7 @@
 package io.pxtoken.kube;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +23,31 @@ public class ResourceWatch {
     /** A running informer and its cache. */
     public static final class Watched<T extends HasMetadata> implements AutoCloseable {
         private final SharedIndexInformer<T> informer;
+        private final CompletableFuture<Void> started;
 
-        Watched(SharedIndexInformer<T> informer) {
+        Watched(SharedIndexInformer<T> informer, CompletableFuture<Void> started) {
             this.informer = informer;
+            this.started = started;
+        }
+
+        /**
+         * Why the informer could not list (the API refused, or does not serve the kind), or null while it is listing or
+         * has listed. It does not retry such a failure: open a new watch.
+         */
+        public String failure() {
+            if (!started.isCompletedExceptionally()) {
+                return null;
+            }
+            try {
+                started.join();
+                return null;
+            } catch (RuntimeException e) {
+                Throwable t = e;
+                while (t.getCause() != null && !(t instanceof KubernetesClientException)) {
+                    t = t.getCause();
+                }
+                return t instanceof KubernetesClientException k ? "HTTP " + k.getCode() : t.getClass().getSimpleName();
+            }
         }
 
         /** The cached resource, or null. */
@@ -62,6 +85,18 @@ public class ResourceWatch {
         SharedIndexInformer<T> informer = !Namespaced.class.isAssignableFrom(type)
                 ? resources.runnableInformer(resyncMillis)
                 : resources.inAnyNamespace().runnableInformer(resyncMillis);
+        return start(informer, changed, removed);
+    }
+
+    /**
+     * {@link #watch} of one cluster-scoped resource by name: a field selector, so that {@code get list watch} on that
+     * name alone is enough.
+     */
+    public <T extends HasMetadata> Watched<T> watchNamed(Class<T> type, String name, Consumer<T> changed, Consumer<T> removed) {
+        return start(cluster.client().resources(type).withName(name).runnableInformer(0), changed, removed);
+    }
+
+    private <T extends HasMetadata> Watched<T> start(SharedIndexInformer<T> informer, Consumer<T> changed, Consumer<T> removed) {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(T t) {
@@ -78,8 +113,7 @@ public class ResourceWatch {
                 removed.accept(t);
             }
         });
-        informer.start();
-        return new Watched<>(informer);
+        return new Watched<>(informer, informer.start().toCompletableFuture());
     }
 
     /**

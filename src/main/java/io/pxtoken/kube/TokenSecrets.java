@@ -41,11 +41,12 @@ public class TokenSecrets {
      * Reads a Secret for the check: a Secret the API refuses to show (403) is {@code FORBIDDEN}, not a failure.
      *
      * @param key the data key whose value is wanted
+     * @param proven whether a managed Secret's proof of provenance checks out
      */
-    public SecretLookup lookup(String namespace, String name, String key) {
+    public SecretLookup lookup(String namespace, String name, String key, java.util.function.Predicate<Secret> proven) {
         try {
             Secret s = cluster.client().secrets().inNamespace(namespace).withName(name).get();
-            return s == null ? SecretLookup.missing() : SecretLookup.found(s, key);
+            return s == null ? SecretLookup.missing() : SecretLookup.found(s, key, proven);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403) {
                 return SecretLookup.forbidden("Kubernetes refused to let this service get secrets in " + namespace

@@ -7,7 +7,10 @@ import io.pxtoken.auth.CallerPolicy;
 import io.pxtoken.checks.CheckReport;
 import io.pxtoken.checks.TokenCheck;
 
-/** The token check on request: the caller's right ({@code get checks.pxtoken.io}), then a fresh run. */
+/**
+ * The token check on request: a fresh run, answered with the rows of the namespaces where the caller may
+ * {@code get checks.pxtoken.io} (every row with that right cluster-wide); 403 when it may see none.
+ */
 @ApplicationScoped
 public class ChecksOperation {
 
@@ -24,7 +27,10 @@ public class ChecksOperation {
      * @throws io.pxtoken.kube.KubernetesUnavailableException when no cluster is configured or it cannot be read
      */
     public CheckReport check(Caller caller) {
-        policy.mayCheck(caller);
-        return check.run().report();
+        CheckReport report = check.run().report();
+        java.util.Set<String> visible = policy.checkNamespaces(caller,
+                report.items().stream().map(i -> i.secret().namespace()).distinct().toList());
+        return visible == null ? report
+                : new CheckReport(report.checkedAt(), report.items().stream().filter(i -> visible.contains(i.secret().namespace())).toList());
     }
 }

@@ -12,6 +12,7 @@ import io.pxtoken.auth.CallerPolicy;
 import io.pxtoken.kube.ManagedSecret;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.TokenSecrets;
+import io.pxtoken.provenance.Provenance;
 
 /** Listing managed token Secrets: the namespaces asked (403 outside the allowed ones), the caller's rights, then read. */
 @ApplicationScoped
@@ -21,12 +22,15 @@ public class ListSecretsOperation {
     private final SecretRules rules;
     private final TokenSecrets secrets;
     private final AuditRecord audit;
+    private final Provenance provenance;
 
-    public ListSecretsOperation(CallerPolicy policy, SecretRules rules, TokenSecrets secrets, AuditRecord audit) {
+    public ListSecretsOperation(CallerPolicy policy, SecretRules rules, TokenSecrets secrets, AuditRecord audit,
+            Provenance provenance) {
         this.policy = policy;
         this.rules = rules;
         this.secrets = secrets;
         this.audit = audit;
+        this.provenance = provenance;
     }
 
     /** @param namespace one namespace, or null for every allowed one */
@@ -37,7 +41,7 @@ public class ListSecretsOperation {
         List<ManagedSecret> found = new ArrayList<>();
         for (String ns : where) {
             for (Secret s : secrets.listManaged(ns)) {
-                found.add(ManagedSecrets.describe(s));
+                found.add(ManagedSecrets.describe(s, provenance.check(s) == Provenance.Status.PROVEN));
             }
         }
         return found;

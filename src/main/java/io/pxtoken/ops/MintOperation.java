@@ -6,16 +6,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.auth.AuditRecord;
 import io.pxtoken.auth.Caller;
 import io.pxtoken.auth.CallerPolicy;
 import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.ManagedSecrets;
+import io.pxtoken.kube.SecretDeclaredException;
 import io.pxtoken.kube.SecretNotManagedException;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.kube.WrittenSecret;
+import io.pxtoken.provenance.Provenance;
 import io.pxtoken.renewal.RenewalSpec;
 import io.pxtoken.token.CheckedRequest;
 import io.pxtoken.token.IssuedToken;
@@ -26,7 +29,8 @@ import io.pxtoken.token.UserClaims;
 /**
  * Minting, decided once and in the order that leaves nothing half done: the request (400), the caller's rights
  * (403), the Secret target (403/503); then sign, then write the Secret before answering, so a failed write never
- * hands back a token as if it were stored.
+ * hands back a token as if it were stored. A Secret is written with its proof of provenance, and never into a Secret
+ * that a PxToken or ClusterPxToken owns (409): the declaration keeps that one.
  */
 @ApplicationScoped
 public class MintOperation {
@@ -42,13 +46,16 @@ public class MintOperation {
     private final SecretRules rules;
     private final TokenSecrets secrets;
     private final AuditRecord audit;
+    private final Provenance provenance;
 
-    public MintOperation(TokenIssuer issuer, CallerPolicy policy, SecretRules rules, TokenSecrets secrets, AuditRecord audit) {
+    public MintOperation(TokenIssuer issuer, CallerPolicy policy, SecretRules rules, TokenSecrets secrets, AuditRecord audit,
+            Provenance provenance) {
         this.issuer = issuer;
         this.policy = policy;
         this.rules = rules;
         this.secrets = secrets;
         this.audit = audit;
+        this.provenance = provenance;
     }
 
     /**
@@ -76,14 +83,18 @@ public class MintOperation {
             Optional<Secret> existing = secrets.read(target.namespace(), target.name());
             try {
                 if (existing.isEmpty()) {
-                    Secret created = secrets.create(ManagedSecrets.fresh(target, token, renewal));
+                    Secret created = secrets.create(provenance.seal(ManagedSecrets.fresh(target, token, renewal)));
                     LOG.infof("Created Secret %s key %s with token jti=%s", target, target.key(), token.jti());
                     return new WrittenSecret(target, "created", created.getMetadata().getResourceVersion());
                 }
                 if (!ManagedSecrets.managed(existing.get())) {
                     throw new SecretNotManagedException(target);
                 }
-                Secret updated = secrets.update(ManagedSecrets.merged(existing.get(), target, token, renewal));
+                OwnerReference declaredBy = ManagedSecrets.declaredBy(existing.get());
+                if (declaredBy != null) {
+                    throw new SecretDeclaredException(target, declaredBy.getKind(), declaredBy.getName());
+                }
+                Secret updated = secrets.update(provenance.seal(ManagedSecrets.merged(existing.get(), target, token, renewal)));
                 LOG.infof("Updated Secret %s key %s with token jti=%s", target, target.key(), token.jti());
                 return new WrittenSecret(target, "updated", updated.getMetadata().getResourceVersion());
             } catch (KubernetesConflictException e) {

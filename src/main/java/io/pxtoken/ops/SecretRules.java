@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.KubernetesUnavailableException;
+import io.pxtoken.kube.ProvenanceKeySecret;
 import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.kube.SecretTarget;
 
@@ -21,14 +22,21 @@ public class SecretRules {
 
     private static final Logger LOG = Logger.getLogger(SecretRules.class);
 
+    /** Namespaces no ClusterPxToken writes into, whatever its selector says. */
+    public static final List<String> SYSTEM_NAMESPACES = List.of("kube-system", "kube-public", "kube-node-lease");
+
     private final List<String> namespaces;
     private final String keysSecret;
     private final KubernetesCluster cluster;
+    private final ProvenanceKeySecret provenanceKey;
+    private final List<String> excluded;
 
-    public SecretRules(PxTokenConfig config, KubernetesCluster cluster) {
+    public SecretRules(PxTokenConfig config, KubernetesCluster cluster, ProvenanceKeySecret provenanceKey) {
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.keysSecret = config.keys().secretName();
         this.cluster = cluster;
+        this.provenanceKey = provenanceKey;
+        this.excluded = config.tenants().excludedNamespaces().orElse(List.of());
         LOG.infof("Token Secrets: %s", !cluster.configured() ? "off (no Kubernetes cluster configured)"
                 : namespaces.isEmpty() ? "off (pxtoken.secrets.namespaces is empty)" : "may be written in " + namespaces);
     }
@@ -53,6 +61,16 @@ public class SecretRules {
     public void checkTenant(SecretTarget target) {
         requireCluster("so no token Secret can be written");
         refuseKeysSecret(target);
+        if (excludedFromTenants(target.namespace())) {
+            throw new SecretRefusedException("Namespace " + target.namespace() + " never receives a ClusterPxToken's Secret "
+                    + "(kube-system, kube-public, kube-node-lease, the service's own namespace and pxtoken.tenants.excluded-namespaces)");
+        }
+    }
+
+    /** Whether a ClusterPxToken must leave this namespace alone, whatever its selector matches. */
+    public boolean excludedFromTenants(String namespace) {
+        return SYSTEM_NAMESPACES.contains(namespace) || excluded.contains(namespace)
+                || (cluster.configured() && namespace.equals(provenanceKey.namespace()));
     }
 
     /**
@@ -71,6 +89,10 @@ public class SecretRules {
         if (target.name().equals(keysSecret)) {
             throw new SecretRefusedException("Secret " + target + " is named like the Secret holding the shared secret ("
                     + keysSecret + "); tokens are never written into it");
+        }
+        if (target.name().equals(provenanceKey.name())) {
+            throw new SecretRefusedException("Secret " + target + " is named like the Secret holding the provenance key ("
+                    + provenanceKey.name() + "); tokens are never written into it");
         }
     }
 

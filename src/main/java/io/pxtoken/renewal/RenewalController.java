@@ -61,6 +61,8 @@ public class RenewalController implements LeaderWork {
         volatile Instant retryAt;
         /** A renewal of this Secret is under way: never two at once. */
         volatile boolean running;
+        /** Why the last renewal failed, while it fails; the next success records it on the Secret. */
+        volatile String lastFailure;
 
         Tracked(String namespace, String name) {
             this.namespace = namespace;
@@ -84,6 +86,7 @@ public class RenewalController implements LeaderWork {
     private final TokenSecrets secrets;
     private final SharedSecretStore keys;
     private final RenewalMetrics metrics;
+    private final RenewalScope scope;
     private final Clock clock;
     private final List<String> namespaces;
     /** ClusterPxTokens write Secrets in any namespace: then the managed Secrets of every namespace are followed. */
@@ -103,7 +106,7 @@ public class RenewalController implements LeaderWork {
     private ExecutorService worker;
 
     public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, SecretRenewer renewer,
-            TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, Clock clock) {
+            TokenSecrets secrets, SharedSecretStore keys, RenewalMetrics metrics, RenewalScope scope, Clock clock) {
         this.secrets = secrets;
         this.config = config;
         this.cluster = cluster;
@@ -111,6 +114,7 @@ public class RenewalController implements LeaderWork {
         this.renewer = renewer;
         this.keys = keys;
         this.metrics = metrics;
+        this.scope = scope;
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.everywhere = config.tenants().enabled();
@@ -138,6 +142,25 @@ public class RenewalController implements LeaderWork {
     /** Whether this replica renews now. */
     public boolean leading() {
         return leading;
+    }
+
+    /**
+     * Why the renewal of this Secret fails now, as this leader saw it; null when it does not (or another replica leads).
+     * A failure writes nothing to the Secret, so this is where a leader's reconcilers learn of it.
+     */
+    public String failure(String namespace, String name) {
+        Tracked t = tracked.get(namespace + "/" + name);
+        return t == null || t.failures == 0 ? null : t.lastFailure;
+    }
+
+    /**
+     * A Secret the declared-token controller has just written or read: followed from now on if it is in scope (a tenant
+     * Secret may reach the informer before its declaration is known).
+     */
+    public void follow(Secret s) {
+        if (leading && ManagedSecrets.managed(s)) {
+            changed(s);
+        }
     }
 
     @Override
@@ -182,6 +205,10 @@ public class RenewalController implements LeaderWork {
     /** A managed Secret appeared or changed: its timer is set from what it says now. */
     private void changed(Secret s) {
         String key = key(s);
+        if (!scope.covers(s)) {
+            removed(s);
+            return;
+        }
         Tracked t = tracked.computeIfAbsent(key, k -> new Tracked(s.getMetadata().getNamespace(), s.getMetadata().getName()));
         t.update(s);
         metrics.track(key, s, keys.status().fingerprint(), clock.instant());
@@ -298,11 +325,17 @@ public class RenewalController implements LeaderWork {
         if (current == null) {
             return;
         }
-        SecretRenewer.Result r = renewer.renew(current);
+        if (!scope.covers(current)) {
+            removed(current);
+            return;
+        }
+        SecretRenewer.Result r = renewer.renew(current, t.failures == 0 ? null
+                : t.failures + " failed attempt(s) before this renewal; the last: " + t.lastFailure);
         metrics.renewal(key, r.outcome(), "resigned".equals(r.reason()));
         switch (r.outcome()) {
             case RENEWED -> {
                 t.failures = 0;
+                t.lastFailure = null;
                 t.retryAt = null;
                 // the informer delivers the written Secret too; until then, the next timer comes from what was written
                 t.update(r.secret());
@@ -310,6 +343,7 @@ public class RenewalController implements LeaderWork {
             }
             case LEFT_ALONE -> {
                 t.failures = 0;
+                t.lastFailure = null;
                 t.retryAt = null;
             }
             case FAILED -> failed(key, t, r.reason());
@@ -318,6 +352,7 @@ public class RenewalController implements LeaderWork {
 
     private void failed(String key, Tracked t, String reason) {
         t.failures++;
+        t.lastFailure = reason;
         Duration wait = backoff(t.failures);
         t.retryAt = clock.instant().plus(wait);
         LOG.warnf("Renewal of Secret %s failed (%s); retry in %ss", key, reason, wait.toSeconds());

@@ -37,7 +37,7 @@ public record RenewalSpec(boolean renew, TokenDuration renewBefore) {
         Instant mintedAt = token.expiresAt().minusSeconds(lifetime.seconds());
         return new ManagedSecrets.Renewal(lifetime.text(),
                 renewalTime(mintedAt, token.expiresAt(), java.util.concurrent.ThreadLocalRandom.current().nextDouble()),
-                renewBefore == null ? null : renewBefore.text());
+                renewBefore == null ? null : renewBefore.text(), null);
     }
 
     /** The moment to renew a token minted at {@code mintedAt} that expires at {@code expiresAt}; null when not renewed. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,14 +12,13 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.auth.PortworxIdentityProvider;
 import io.pxtoken.keys.KeyUnavailableException;
-import io.pxtoken.keys.SharedSecret;
-import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.KubernetesUnavailableException;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretEvents;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecrets;
+import io.pxtoken.provenance.Provenance;
 import io.pxtoken.token.CheckedRequest;
 import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.TokenDuration;
@@ -28,13 +26,13 @@ import io.pxtoken.token.TokenException;
 import io.pxtoken.token.TokenIssuer;
 import io.pxtoken.token.TokenVerifier;
 import io.pxtoken.token.UserClaims;
-import io.pxtoken.token.Verification;
 
 /**
  * Renews one managed Secret: the same claims and duration, a new {@code jti}, the current key, written in place over
- * the version read. What is minted again comes from the stored token itself, verified with the current key or the
- * one before a rotation; the annotations must agree with it, so editing them never buys a token that was not
- * minted. Anything that cannot be renewed safely is left alone with an Event saying why.
+ * the version read. It acts only on a Secret whose proof of provenance checks out ({@link Provenance}): what is minted
+ * again, claims and lifetime alike, is what this service itself wrote there. A Secret without a valid proof (planted,
+ * copied, edited, or written before proofs existed) is left alone with an Event {@code RenewalSkipped}, however
+ * valid its token. A failed write is reported by Event and metric, never by a second write to the Secret.
  */
 @ApplicationScoped
 public class SecretRenewer {
@@ -53,34 +51,34 @@ public class SecretRenewer {
     public record Result(Outcome outcome, String reason, Secret secret) {
     }
 
+    /** The Event reason of a Secret that renewal will not touch. */
+    public static final String SKIPPED = "RenewalSkipped";
+
     private static final Logger LOG = Logger.getLogger(SecretRenewer.class);
-    private static final Set<String> SIGNATURE_OK = Set.of("valid", "expired", "not-yet-valid", "used-before-issued");
     private static final int MAX_CONFLICTS = 5;
 
     private final TokenIssuer issuer;
-    private final TokenVerifier verifier;
-    private final SharedSecretStore keys;
     private final TokenSecrets secrets;
     private final SecretEvents events;
+    private final Provenance provenance;
 
-    public SecretRenewer(TokenIssuer issuer, TokenVerifier verifier, SharedSecretStore keys, TokenSecrets secrets,
-            SecretEvents events) {
+    public SecretRenewer(TokenIssuer issuer, TokenSecrets secrets, SecretEvents events, Provenance provenance) {
         this.issuer = issuer;
-        this.verifier = verifier;
-        this.keys = keys;
         this.secrets = secrets;
         this.events = events;
+        this.provenance = provenance;
     }
 
     /**
      * @param seen the Secret as last seen (the informer's copy); re-read when a write conflicts
+     * @param earlierFailure why the attempts before this one failed, recorded by a success; null when none did
      */
-    public Result renew(Secret seen) {
+    public Result renew(Secret seen, String earlierFailure) {
         Secret s = seen;
         for (int attempt = 1; ; attempt++) {
             Result r;
             try {
-                r = attempt(s);
+                r = attempt(s, earlierFailure);
             } catch (KubernetesConflictException e) {
                 if (attempt >= MAX_CONFLICTS) {
                     return failed(s, "the Secret kept changing during renewal (" + MAX_CONFLICTS + " conflicting writes)");
@@ -103,33 +101,32 @@ public class SecretRenewer {
         }
     }
 
-    private Result attempt(Secret s) {
+    private Result attempt(Secret s, String earlierFailure) {
         String where = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+        Provenance.Status proof = provenance.check(s);
+        if (proof != Provenance.Status.PROVEN) {
+            return skipped(s, "not written by this service: mint it again (" + proof.reason() + ")");
+        }
         String why = unrenewable(s);
         if (why != null) {
-            events.warning(s, "RenewalSkipped", why + "; the token is left as it is");
-            return new Result(Outcome.LEFT_ALONE, why, s);
+            return skipped(s, why);
         }
         String previousFingerprint = ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT);
-        Verification v = readStoredToken(ManagedSecrets.token(s));
-        if (v == null) {
-            String reason = "the stored token does not verify with the current shared secret or the one before it; "
-                    + "mint it again";
-            events.warning(s, "RenewalFailed", reason);
-            return new Result(Outcome.LEFT_ALONE, reason, s);
-        }
+        // the proof covers a digest of this very token: its claims are what this service signed, whatever key signed them
+        String stored = ManagedSecrets.token(s);
+        Map<String, Object> payload = stored == null ? null : TokenVerifier.unverifiedClaims(stored);
         UserClaims claims;
         try {
-            claims = claimsOf(v.claims());
+            if (payload == null) {
+                throw new IllegalArgumentException("the stored token cannot be read");
+            }
+            claims = claimsOf(payload);
         } catch (IllegalArgumentException e) {
-            events.warning(s, "RenewalFailed", e.getMessage());
-            return new Result(Outcome.LEFT_ALONE, e.getMessage(), s);
+            return skipped(s, e.getMessage() + "; mint it again");
         }
         String mismatch = mismatch(s, claims);
         if (mismatch != null) {
-            String reason = "annotation " + mismatch + " does not match the stored token (edited by hand?); mint it again";
-            events.warning(s, "RenewalSkipped", reason);
-            return new Result(Outcome.LEFT_ALONE, reason, s);
+            return skipped(s, "annotation " + mismatch + " does not match the stored token; mint it again");
         }
         TokenDuration duration = TokenDuration.parse("duration", ManagedSecrets.annotation(s, ManagedSecrets.DURATION));
         String renewBefore = ManagedSecrets.annotation(s, ManagedSecrets.RENEW_BEFORE);
@@ -145,7 +142,8 @@ public class SecretRenewer {
         IssuedToken token = issuer.issue(checked);
         SecretTarget target = new SecretTarget(s.getMetadata().getNamespace(), s.getMetadata().getName(),
                 ManagedSecrets.annotation(s, ManagedSecrets.DATA_KEY));
-        Secret updated = secrets.update(ManagedSecrets.merged(s, target, token, spec.annotationsFor(token, duration)));
+        ManagedSecrets.Renewal renewal = spec.annotationsFor(token, duration).afterFailures(earlierFailure);
+        Secret updated = secrets.update(provenance.seal(ManagedSecrets.merged(s, target, token, renewal)));
         boolean resigned = !Objects.equals(previousFingerprint, token.keyFingerprint());
         String message = (resigned ? "Re-signed with key " + token.keyFingerprint() + " (was " + previousFingerprint + ")"
                 : "Renewed") + ": jti " + token.jti() + ", expires " + token.expiresAt();
@@ -155,6 +153,10 @@ public class SecretRenewer {
         return new Result(Outcome.RENEWED, resigned ? "resigned" : "renewed", updated);
     }
 
+    private Result skipped(Secret s, String reason) {
+        events.warning(s, SKIPPED, reason + "; the token is left as it is");
+        return new Result(Outcome.LEFT_ALONE, reason, s);
+    }
     /** Why this Secret cannot be renewed from its annotations, or null. */
     private static String unrenewable(Secret s) {
         for (String a : List.of(ManagedSecrets.DATA_KEY, ManagedSecrets.DURATION, ManagedSecrets.SUBJECT, ManagedSecrets.ROLES)) {
@@ -171,25 +173,6 @@ public class SecretRenewer {
         } catch (TokenException e) {
             return "annotation " + ManagedSecrets.DURATION + " or " + ManagedSecrets.RENEW_BEFORE + " is invalid ("
                     + e.getMessage() + ")";
-        }
-        return null;
-    }
-
-    /** The stored token verified with the current key, or with the one before a rotation; null when neither. */
-    private Verification readStoredToken(String token) {
-        if (token == null) {
-            return null;
-        }
-        Verification current = verifier.verify(token);
-        if (SIGNATURE_OK.contains(current.result())) {
-            return current;
-        }
-        SharedSecret previous = keys.previous();
-        if (previous != null) {
-            Verification old = verifier.verifyWith(previous, token);
-            if (SIGNATURE_OK.contains(old.result())) {
-                return old;
-            }
         }
         return null;
     }
@@ -235,14 +218,9 @@ public class SecretRenewer {
         return null;
     }
 
+    /** One Event, no write: the Secret is left exactly as it was, and the next success records why this failed. */
     private Result failed(Secret s, String reason) {
         events.warning(s, "RenewalFailed", reason + "; the stored token is unchanged and renewal will be retried");
-        try {
-            // for GET /v1/secrets on any replica; best effort, the token itself is not touched
-            secrets.update(ManagedSecrets.annotated(s, ManagedSecrets.RENEWAL_ERROR, reason));
-        } catch (RuntimeException e) {
-            LOG.debugf("Could not record the renewal error on %s/%s", s.getMetadata().getNamespace(), s.getMetadata().getName());
-        }
         return new Result(Outcome.FAILED, reason, s);
     }
 }

@@ -26,7 +26,7 @@ class VerdictsTest {
     static final Duration WARNING = Duration.ofDays(7);
     static final SecretRef REF = SecretRef.of("portworx", "px-k8s-user");
     static final List<Referrer> BY = List.of(new Referrer("storageclass/px", SecretReferences.IN_TREE_NAME));
-    static final SecretLookup TOKEN = new SecretLookup(SecretLookup.State.FOUND, true, "a.b.c", false, null, null);
+    static final SecretLookup TOKEN = new SecretLookup(SecretLookup.State.FOUND, true, "a.b.c", false, false, null, null);
 
     static CheckedSecret judge(SecretLookup found, Verification v) {
         return Verdicts.judge(REF, BY, true, found, token -> v, NOW, WARNING, "not read");
@@ -48,14 +48,23 @@ class VerdictsTest {
             "no-issuer          | Issuer was not specified in the token                  | rejected      | false",
             "missing-claim      | Required claim email missing from token                | rejected      | true",
             "empty-username     | System set to use the value of sub as the username     | rejected      | true" })
-    void portworxsRejectionsKeepPortworxsWords(String result, String reason, String verdict, boolean verified) {
+    void verifiedRejectionsKeepPortworxsWordsAndUnverifiedOnesQuoteNothing(String result, String reason, String verdict,
+            boolean verified) {
         Instant exp = NOW.minusSeconds(5);
         CheckedSecret c = judge(TOKEN, result(false, result, reason, exp));
         assertEquals(verdict, c.verdict().label());
-        assertEquals(reason, c.reason());
-        assertEquals(exp, c.expiresAt(), "expiresAt is reported, verified or not");
         assertEquals(verified, c.expiryVerified());
         assertEquals(BY, c.referrers());
+        if (verified) {
+            assertEquals(reason, c.reason());
+            assertEquals(exp, c.expiresAt());
+        } else {
+            // an unverified token is anyone's text: the reason names the class, never what the token says
+            assertTrue(c.reason().startsWith(verdict + ": "), c.reason());
+            assertFalse(c.reason().contains(reason), c.reason());
+            assertFalse(c.reason().contains("my_issuer") || c.reason().contains("PS256"), c.reason());
+            assertNull(c.expiresAt(), "an unverified exp is not shown");
+        }
     }
 
     @Test
@@ -90,7 +99,7 @@ class VerdictsTest {
         CheckedSecret missing = Verdicts.judge(REF, BY, true, SecretLookup.missing(), verify, NOW, WARNING, "x");
         assertEquals(Verdict.MISSING_SECRET, missing.verdict());
         assertEquals("Secret portworx/px-k8s-user does not exist", missing.reason());
-        SecretLookup noKey = new SecretLookup(SecretLookup.State.FOUND, false, null, true, NOW.plusSeconds(60), null);
+        SecretLookup noKey = new SecretLookup(SecretLookup.State.FOUND, false, null, true, true, NOW.plusSeconds(60), null);
         CheckedSecret missingKey = Verdicts.judge(REF, BY, true, noKey, verify, NOW, WARNING, "x");
         assertEquals(Verdict.MISSING_KEY, missingKey.verdict());
         assertTrue(missingKey.reason().contains("has no key auth-token"), missingKey.reason());
@@ -101,9 +110,10 @@ class VerdictsTest {
     @Test
     void managedAndRenewalComeFromTheSecret() {
         Instant renewal = NOW.plus(Duration.ofDays(20));
-        SecretLookup managed = new SecretLookup(SecretLookup.State.FOUND, true, "a.b.c", true, renewal, null);
+        SecretLookup managed = new SecretLookup(SecretLookup.State.FOUND, true, "a.b.c", true, true, renewal, null);
         CheckedSecret c = judge(managed, result(true, "valid", null, NOW.plus(Duration.ofDays(30))));
         assertTrue(c.managed());
+        assertTrue(c.proven());
         assertEquals(renewal, c.renewalTime());
         assertNull(managed.withoutRenewal().renewalTime());
         assertFalse(managed.toString().contains("a.b.c"), "the token is never shown");
