@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.Caches;
-import io.pxtoken.kube.SecretWatch;
+import io.pxtoken.kube.SecretCaches;
 import io.pxtoken.kube.StorageClassEvents;
 import io.pxtoken.kube.StorageObjects;
 import io.pxtoken.kube.StorageObjects.StorageClassInfo;
@@ -28,6 +28,7 @@ import io.pxtoken.leader.Key;
 import io.pxtoken.leader.Reconciler;
 import io.pxtoken.leader.Result;
 import io.pxtoken.leader.WritePacing;
+import io.pxtoken.renewal.RenewalScope;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -62,7 +63,6 @@ public class ChecksController implements Reconciler {
 
     private final PxTokenConfig config;
     private final Controllers controllers;
-    private final SecretWatch secretWatch;
     private final TokenCheck check;
     private final CheckMetrics metrics;
     private final StorageClassEvents events;
@@ -76,11 +76,10 @@ public class ChecksController implements Reconciler {
     private volatile Caches.View<PersistentVolume> volumes;
     private volatile Caches.View<PersistentVolumeClaim> claims;
 
-    public ChecksController(PxTokenConfig config, Controllers controllers, SecretWatch secretWatch, TokenCheck check,
+    public ChecksController(PxTokenConfig config, Controllers controllers, TokenCheck check,
             CheckMetrics metrics, StorageClassEvents events, WritePacing pacing, Clock clock) {
         this.config = config;
         this.controllers = controllers;
-        this.secretWatch = secretWatch;
         this.check = check;
         this.metrics = metrics;
         this.events = events;
@@ -112,12 +111,8 @@ public class ChecksController implements Reconciler {
         classes = setup.cache(Caches.Spec.of(StorageClass.class).trim(StorageObjects.TRIM_STORAGE_CLASS), events(changed));
         volumes = setup.cache(Caches.Spec.of(PersistentVolume.class).trim(StorageObjects.TRIM_VOLUME), events(changed));
         claims = setup.cache(Caches.Spec.of(PersistentVolumeClaim.class).trim(StorageObjects.TRIM_CLAIM), events(changed));
-        try {
-            setup.onClose(secretWatch.watch(check.namespaces(), s -> changed.changed(s), s -> changed.removed(s)));
-        } catch (RuntimeException e) {
-            LOG.warnf("Token check: cannot watch the managed Secrets (%s); checking on StorageClass changes and every %s",
-                    e.getMessage(), config.checks().interval());
-        }
+        // the managed Secrets' cache of renewal and declared tokens, where they follow the same namespaces
+        setup.cache(SecretCaches.managed(check.namespaces(), RenewalScope.OWNER_UID), events(changed));
         LOG.infof("Token check: watching StorageClasses, PVs, PVCs and the managed Secrets in %s", check.namespaces());
         setup.queue().add(KEY);
     }

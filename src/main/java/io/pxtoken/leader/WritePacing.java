@@ -27,4 +27,17 @@ public class WritePacing {
     public void await() throws InterruptedException {
         buckets.await(KEY);
     }
+
+    /**
+     * {@link #await()} for code that cannot throw InterruptedException: an interruption (leadership ended) keeps the
+     * thread's interrupt flag and fails the write with {@link java.util.concurrent.CancellationException}.
+     */
+    public void pace() {
+        try {
+            await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("no longer leading");
+        }
+    }
 }

@@ -66,6 +66,8 @@ public class RenewalController implements Reconciler {
         volatile Instant retryAt;
         /** Why the last renewal failed, while it fails; the next success records it on the Secret. */
         volatile String lastFailure;
+        /** The key of the declaration that owns the Secret (its status reports a failing renewal), or null. */
+        volatile Key owner;
 
         Tracked(String namespace, String name) {
             this.namespace = namespace;
@@ -76,6 +78,11 @@ public class RenewalController implements Reconciler {
             keyFingerprint = ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT);
             renewalTime = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
             optedOut = "false".equals(ManagedSecrets.annotation(s, ManagedSecrets.RENEW));
+            owner = s.getMetadata().getOwnerReferences() == null ? null : s.getMetadata().getOwnerReferences().stream()
+                    .filter(r -> Boolean.TRUE.equals(r.getController()) && r.getName() != null)
+                    .map(r -> "PxToken".equals(r.getKind()) ? new Key("PxToken", namespace, r.getName())
+                            : "ClusterPxToken".equals(r.getKind()) ? Key.cluster("ClusterPxToken", r.getName()) : null)
+                    .filter(Objects::nonNull).findFirst().orElse(null);
         }
     }
 
@@ -350,6 +357,11 @@ public class RenewalController implements Reconciler {
         t.retryAt = clock.instant().plus(wait);
         LOG.warnf("Renewal of Secret %s failed (%s); retry in %ss", key, reason, wait.toSeconds());
         reschedule(key, t, t.retryAt);
+        // a failure writes nothing to the Secret: its declaration hears of it from here
+        WorkQueue q = queue;
+        if (q != null && t.owner != null) {
+            q.add(t.owner);
+        }
     }
 
     /** 10 s, 20 s, 40 s ... at most 5 minutes (pxtoken.renewal.first-retry, max-retry-interval). */

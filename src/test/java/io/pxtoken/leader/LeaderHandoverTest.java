@@ -24,7 +24,6 @@ import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.declared.DeclaredTokenController;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.Leadership;
-import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.renewal.RenewalController;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -98,9 +97,6 @@ class LeaderHandoverTest {
     Leadership leadership;
 
     @Inject
-    SecretWatch watch;
-
-    @Inject
     MeterRegistry registry;
 
     /** The requests for Secrets of namespace test that the mock has received since the last call. */
@@ -141,7 +137,7 @@ class LeaderHandoverTest {
         assertEquals(1, secretWatches.stream().filter(p -> !p.contains("watch=true")).count(), secretWatches.toString());
 
         Counting work = new Counting();
-        LeaderElection second = new LeaderElection(config, cluster, leadership, watch, new SimpleMeterRegistry(), List.of(work));
+        LeaderElection second = new LeaderElection(config, cluster, leadership, new SimpleMeterRegistry(), List.of(work));
         second.run("second");
         Thread.sleep(3_000);
         assertTrue(first.leading());
