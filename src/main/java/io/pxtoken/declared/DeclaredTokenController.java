@@ -187,6 +187,12 @@ public class DeclaredTokenController implements Reconciler {
                 .index(BY_UID, DeclaredTokenController::uid), declarations(CLUSTER_PX_TOKEN));
     }
 
+    /** What the cache holds of a PxToken (null when not leading or not there): for tests. */
+    PxToken cached(String namespace, String name) {
+        var px = pxTokens;
+        return px == null ? null : px.get(namespace, name);
+    }
+
     private static List<String> uid(HasMetadata t) {
         return t.getMetadata().getUid() == null ? List.of() : List.of(t.getMetadata().getUid());
     }
