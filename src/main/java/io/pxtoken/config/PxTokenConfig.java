@@ -351,11 +351,14 @@ public interface PxTokenConfig {
         @WithDefault("10s")
         Duration timeout();
 
-        /** Renewals and re-signings per second at most, so that a rotation of thousands does not flood the API. */
+        /**
+         * The leader's API writes per second at most (renewals and re-signings, declared Secrets, status, Events), so
+         * that a rotation or a new leader with thousands of objects does not flood the API. Reads come from caches.
+         */
         @WithDefault("20")
         double qps();
 
-        /** Renewals at once before {@code qps} applies. */
+        /** Writes at once before {@code qps} applies. */
         @WithDefault("40")
         int burst();
     }
