@@ -26,7 +26,7 @@ final class ChecksTable {
         rows.add(HEADER);
         for (ChecksResponse.Item i : r.items()) {
             rows.add(List.of(i.namespace(), i.name(), i.key(), i.verdict(),
-                    i.expiresAt() == null ? "-" : i.expiresAt() + (i.expiryVerified() ? "" : " (unverified)"),
+                    i.expiresAt() == null ? "-" : i.expiresAt().toString(),
                     i.renews() ? "renewed" : i.managed() && !i.proven() ? "unproven" : i.managed() ? "yes" : "no",
                     i.referrers().stream().map(ChecksResponse.Ref::object).collect(Collectors.toCollection(LinkedHashSet::new))
                             .stream().collect(Collectors.joining(",")),

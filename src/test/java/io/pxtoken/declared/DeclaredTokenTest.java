@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
+import io.pxtoken.ShippedAdmissionPolicy;
 import io.pxtoken.TestKeys;
 import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.kube.ManagedSecrets;
@@ -103,6 +104,7 @@ class DeclaredTokenTest {
                 client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
             }
         }
+        ShippedAdmissionPolicy.apply(client);
         within(Duration.ofSeconds(30), () -> renewal.leading() && controller.leading(), "this replica leads");
     }
 

@@ -203,16 +203,23 @@ class RenewalTest {
         assertEquals(token, ManagedSecrets.token(secret("flaky")), "the stored token is untouched");
         within(Duration.ofSeconds(10), () -> metrics().contains("pxtoken_secret_renewal_failures{name=\"flaky\",namespace=\"test\"} 1.0"),
                 "the failure counted on the Secret's gauge: " + metrics());
-        within(Duration.ofSeconds(10), () -> annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR) != null, "the error recorded");
+        // one write per failed renewal: the failed PUT, nothing to record it (the Secret is exactly as it was)
+        assertEquals(before.getMetadata().getResourceVersion(), secret("flaky").getMetadata().getResourceVersion(),
+                "no second write to record the failure");
+        assertNull(annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR));
         given().get("/v1/secrets?namespace=test").then().statusCode(200)
-                .body("find { it.name == 'flaky' }.lastRenewalError", containsString("HTTP 500"))
                 // the old token is still valid: a failed renewal costs nothing until it expires
-                .body("find { it.name == 'flaky' }.ready", org.hamcrest.Matchers.equalTo(true));
+                .body("find { it.name == 'flaky' }.ready", org.hamcrest.Matchers.equalTo(true))
+                .body("find { it.name == 'flaky' }.proven", org.hamcrest.Matchers.equalTo(true));
 
         clock.pin(renewal.plusSeconds(11));
         within(Duration.ofSeconds(20), () -> !jti.equals(annotation(secret("flaky"), ManagedSecrets.JTI)), "renewed on retry");
         TestKeys.verified(ManagedSecrets.token(secret("flaky")), key.getBytes(StandardCharsets.UTF_8));
-        assertNull(annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR), "a success clears the error");
+        // the success carries what failed before it
+        assertTrue(annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR).contains("HTTP 500"),
+                annotation(secret("flaky"), ManagedSecrets.RENEWAL_ERROR));
+        given().get("/v1/secrets?namespace=test").then().statusCode(200)
+                .body("find { it.name == 'flaky' }.lastRenewalError", containsString("1 failed attempt(s) before this renewal"));
         assertFalse(metrics().contains("pxtoken_secret_renewal_failures{name=\"flaky\""), "the gauge goes with the failures");
     }
 
