@@ -101,6 +101,8 @@ public class DeclaredTokenController implements Reconciler {
     private final AtomicReference<Double> gateOpen = new AtomicReference<>(Double.NaN);
 
     private volatile WorkQueue queue;
+    /** The resourceVersion of each declared Secret as this leader last wrote or read it. */
+    private final Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Caches.View<PxToken> pxTokens;
     private volatile Caches.View<ClusterPxToken> clusterTokens;
     private volatile Caches.View<Namespace> namespaceCache;
@@ -178,6 +180,8 @@ public class DeclaredTokenController implements Reconciler {
 
                     @Override
                     public void removed(Secret s) {
+                        // a deleted Secret is written again, whatever version this leader saw last
+                        seen.remove(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
                         secretChanged(s);
                     }
                 });
@@ -206,15 +210,39 @@ public class DeclaredTokenController implements Reconciler {
             }
 
             @Override
+            public void updated(T before, T after) {
+                // a change of status alone (this controller's own write) or of metadata the cache does not keep: nothing
+                // to do; a change of spec, generation or deletion is
+                if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+                        || !Objects.equals(spec(before), spec(after))
+                        || !Objects.equals(before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp())
+                        || !Objects.equals(DeclaredCaches.outOfBounds(before), DeclaredCaches.outOfBounds(after))) {
+                    changed(after);
+                }
+            }
+
+            @Override
             public void removed(T t) {
                 DeclaredTokenController.this.removed(t);
             }
         };
     }
 
+    private static Object spec(HasMetadata t) {
+        return t instanceof PxToken p ? p.getSpec() : t instanceof ClusterPxToken c ? c.getSpec() : null;
+    }
+
+    /** A Secret this controller wrote or read, as it then was: its own echo through the cache needs no reconcile. */
+    private void saw(Secret s) {
+        if (s != null && s.getMetadata().getResourceVersion() != null) {
+            seen.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s.getMetadata().getResourceVersion());
+        }
+    }
+
     @Override
     public void closed() {
         queue = null;
+        seen.clear();
         pxTokens = null;
         clusterTokens = null;
         namespaceCache = null;
@@ -288,6 +316,10 @@ public class DeclaredTokenController implements Reconciler {
     }
 
     private void secretChanged(Secret s) {
+        String where = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+        if (s.getMetadata().getResourceVersion() != null && s.getMetadata().getResourceVersion().equals(seen.get(where))) {
+            return;
+        }
         Map<String, String> labels = s.getMetadata().getLabels();
         // a managed Secret minted over HTTP has no owner: nothing declared it
         String owner = labels == null ? null : labels.get(DeclaredSecretWriter.OWNER_UID);
@@ -365,6 +397,7 @@ public class DeclaredTokenController implements Reconciler {
             spec = withSecretName(spec, name);
             o = writer.write(spec, namespace, ownerOf(t), false);
             if (o.secret() != null) {
+                saw(o.secret());
                 renewal.follow(o.secret());
                 removeStale(t, List.of(o.secret()), owned.byIndex(DeclaredSecretWriter.OWNER_UID, t.getMetadata().getUid()));
             }
@@ -458,6 +491,7 @@ public class DeclaredTokenController implements Reconciler {
                     failing.add(new ClusterPxTokenStatus.Failing(ns, o.reason(), o.message()));
                 }
                 if (o.secret() != null) {
+                    saw(o.secret());
                     renewal.follow(o.secret());
                     kept.add(o.secret());
                 }

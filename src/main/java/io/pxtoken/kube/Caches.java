@@ -99,6 +99,11 @@ public final class Caches implements AutoCloseable {
         /** An object was deleted (or left the selector). */
         void removed(T object);
 
+        /** An object changed from {@code before} (what the cache held) to {@code after}: {@link #changed} unless overridden. */
+        default void updated(T before, T after) {
+            changed(after);
+        }
+
         /** Runs {@code r} on any event. */
         static <T> Events<T> any(Runnable r) {
             return new Events<>() {
@@ -177,7 +182,7 @@ public final class Caches implements AutoCloseable {
 
         @Override
         public void onUpdate(T before, T after) {
-            subscribers.forEach(s -> s.changed(after));
+            subscribers.forEach(s -> s.updated(before, after));
         }
 
         @Override
