@@ -101,6 +101,12 @@ public class DeclaredTokenController implements Reconciler {
     private final AtomicReference<Double> gateOpen = new AtomicReference<>(Double.NaN);
 
     private volatile WorkQueue queue;
+    /** What a PxToken's last reconcile found Issued: its spec and its Secret's resourceVersion. */
+    private record Issued(PxTokenSpec spec, Long generation, String secretVersion) {
+    }
+
+    /** By PxToken uid: the declarations this leader found Issued, as they then were. */
+    private final Map<String, Issued> issued = new java.util.concurrent.ConcurrentHashMap<>();
     /** The resourceVersion of each declared Secret as this leader last wrote or read it. */
     private final Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Caches.View<PxToken> pxTokens;
@@ -243,6 +249,7 @@ public class DeclaredTokenController implements Reconciler {
     public void closed() {
         queue = null;
         seen.clear();
+        issued.clear();
         pxTokens = null;
         clusterTokens = null;
         namespaceCache = null;
@@ -260,6 +267,7 @@ public class DeclaredTokenController implements Reconciler {
 
     private void removed(HasMetadata t) {
         // the garbage collector deletes the Secrets through their owner references
+        issued.remove(t.getMetadata().getUid());
         scope.forget(t.getMetadata().getUid());
     }
 
@@ -358,6 +366,28 @@ public class DeclaredTokenController implements Reconciler {
         }
     }
 
+    /**
+     * Whether the PxToken is as this leader last found it Issued, and wrote so in its status: the same spec and
+     * generation, its Secret at the same version (the cache's), no renewal failing, not expired. Then nothing is read or written: the result is
+     * when to look again; else null, and the reconcile reads the Secret. A new leader reads each Secret once (the proof
+     * of provenance is over its token, which no cache holds).
+     */
+    private Result unchanged(PxToken t, Caches.View<Secret> owned) {
+        Issued last = issued.get(t.getMetadata().getUid());
+        if (last == null || t.getSpec() == null || !last.spec().equals(t.getSpec())) {
+            return null;
+        }
+        String secretName = withSecretName(t.getSpec(), t.getMetadata().getName()).secretName();
+        Secret cached = owned.get(t.getMetadata().getNamespace(), secretName);
+        Instant expires = cached == null ? null : ManagedSecrets.instantAnnotation(cached, ManagedSecrets.EXPIRES_AT);
+        boolean same = cached != null && last.secretVersion() != null
+                && last.secretVersion().equals(cached.getMetadata().getResourceVersion())
+                && Objects.equals(last.generation(), t.getMetadata().getGeneration())
+                && renewal.failure(t.getMetadata().getNamespace(), secretName) == null
+                && expires != null && expires.isAfter(clock.instant());
+        return same ? lookAgain(cached) : null;
+    }
+
     /** When a PxToken's status would change with no event: when its token expires (a failing renewal says so itself). */
     private Result lookAgain(Secret s) {
         Instant expires = s == null ? null : ManagedSecrets.instantAnnotation(s, ManagedSecrets.EXPIRES_AT);
@@ -384,6 +414,10 @@ public class DeclaredTokenController implements Reconciler {
         PxTokenSpec spec = t.getSpec();
         DeclaredSecretWriter.Outcome o;
         String closed = gateClosed();
+        Result unchanged = closed == null ? unchanged(t, owned) : null;
+        if (unchanged != null) {
+            return unchanged;
+        }
         if (closed != null) {
             o = new DeclaredSecretWriter.Outcome(AdmissionGate.MISSING, false, closed, null);
             if (!alreadySays(t.getStatus() == null ? null : t.getStatus().conditions(), AdmissionGate.MISSING)) {
@@ -419,6 +453,13 @@ public class DeclaredTokenController implements Reconciler {
             copy.setStatus(status);
             pacing.pace();
             resources.updateStatus(copy);
+        }
+        // recorded once the status says so: a reconcile that failed before is never taken for done
+        if (s != null && o.ready() && DeclaredSecretWriter.ISSUED.equals(o.reason())) {
+            issued.put(t.getMetadata().getUid(), new Issued(t.getSpec(), t.getMetadata().getGeneration(),
+                    s.getMetadata().getResourceVersion()));
+        } else {
+            issued.remove(t.getMetadata().getUid());
         }
         return lookAgain(s);
     }
