@@ -448,11 +448,12 @@ public class DeclaredTokenController implements Reconciler {
                 s == null ? null : ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT));
         if (!Objects.equals(status, t.getStatus())) {
             PxToken copy = new PxToken();
-            copy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+            copy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+                    .withResourceVersion(t.getMetadata().getResourceVersion()).build());
             copy.setSpec(t.getSpec());
             copy.setStatus(status);
             pacing.pace();
-            resources.updateStatus(copy);
+            resources.replaceStatus(copy);
         }
         // recorded once the status says so: a reconcile that failed before is never taken for done
         if (s != null && o.ready() && DeclaredSecretWriter.ISSUED.equals(o.reason())) {
