@@ -121,4 +121,22 @@ class ReadmeTest {
             assertTrue(readme.contains(marker), "no output shown like " + marker);
         }
     }
+
+    @Test
+    void everyLinkOfTheContentsLeadsToAHeading() {
+        Set<String> anchors = new HashSet<>();
+        for (String line : readme.split("\n")) {
+            if (line.startsWith("## ") || line.startsWith("### ") || line.startsWith("#### ")) {
+                // GitHub's anchors: lower case, punctuation dropped, spaces to hyphens
+                anchors.add(line.replaceFirst("^#+ ", "").toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+            }
+        }
+        Matcher link = Pattern.compile("\\]\\(#([^)]+)\\)").matcher(readme);
+        int links = 0;
+        while (link.find()) {
+            assertTrue(anchors.contains(link.group(1)), "#" + link.group(1) + " names no heading; headings: " + anchors);
+            links++;
+        }
+        assertTrue(links >= 10, "the contents list the sections: " + links);
+    }
 }

@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 public final class ShippedAdmissionPolicy {
 
     public static final String NAME = "pxtoken-mint-rights";
-    static final String FILE = "k8s/admission-policy.yaml";
+    static final String FILE = "k8s/components/admission-policy/admission-policy.yaml";
 
     private ShippedAdmissionPolicy() {
     }

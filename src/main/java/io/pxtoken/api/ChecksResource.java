@@ -47,7 +47,9 @@ public class ChecksResource {
             + "(openstorage.io/auth-secret-*, csi.storage.k8s.io/*-secret-*, `${pvc.namespace}` and `${pvc.name}` expanded over "
             + "the PVCs of the class) or a PersistentVolume (its provisioner's deletion secret) makes Portworx read a token "
             + "from, and judges each token as Portworx would now. Secrets outside pxtoken.checks.namespaces are not read "
-            + "(not-permitted). Needs `get checks.pxtoken.io`. `?format=text` answers an aligned table. Needs a cluster: in "
+            + "(not-permitted). Needs `get checks.pxtoken.io`: cluster-wide for every row, in a namespace for that namespace's "
+            + "rows. A token whose signature was not checked is never quoted: its reason names the failure class. "
+            + "`?format=text` answers an aligned table. Needs a cluster: in "
             + "`./mvnw quarkus:dev` without one, the answer is 503.")
     @APIResponse(responseCode = "200", description = "Counts per verdict, then one item per Secret; never a token",
             content = { @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChecksResponse.class)),
@@ -55,7 +57,7 @@ public class ChecksResource {
                             description = "The same as an aligned table (format=text)")) })
     @APIResponse(responseCode = "400", description = "format is neither json nor text",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "The caller may not get checks.pxtoken.io",
+    @APIResponse(responseCode = "403", description = "The caller may get checks.pxtoken.io neither cluster-wide nor in a namespace of the rows",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "502", description = "Kubernetes refused (RBAC) or failed a read",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))

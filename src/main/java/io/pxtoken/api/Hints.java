@@ -10,11 +10,17 @@ final class Hints {
 
     static final String NOT_JSON = "The body does not start like JSON. A pxctl auth-config file (admin.yaml) is YAML: "
             + "send it with Content-Type: application/yaml";
+    static final String VERIFY_NOT_JSON = "The body does not start like JSON. Send a bare token with Content-Type: "
+            + "text/plain, or as JSON: {\"token\": \"eyJ...\"}";
     static final String BEARER_PREFIX = "Paste the token alone: 'Bearer ' belongs in an Authorization header, "
             + "not in the token";
     static final String WHOLE_RESPONSE = "This looks like a whole mint response; paste only the value of its "
             + "\"token\" field (or mint with Accept: text/plain to get the bare token)";
     static final String QUOTED = "Paste the token without the quotes around it";
+
+    /** The fields of a mint answer (MintResponse) besides "token": one of them in a verify body is a pasted answer. */
+    static final java.util.Set<String> MINT_ANSWER_FIELDS = java.util.Set.of("issuer", "subject", "roles", "groups", "issuedAt",
+            "expiresAt", "jti", "keyFingerprint", "secret");
 
     private Hints() {
     }

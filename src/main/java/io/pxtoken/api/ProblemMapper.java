@@ -111,6 +111,7 @@ public class ProblemMapper {
             case "kubernetes-forbidden" -> "Kubernetes refused the service account";
             case "kubernetes-conflict" -> "Secret kept changing";
             case "kubernetes-unreachable" -> "Kubernetes API unreachable";
+            case "provenance-key-unavailable" -> "No provenance key";
             default -> known == null ? "Kubernetes API failed" : known.getReasonPhrase();
         };
         String detail = e.getMessage();
@@ -126,7 +127,14 @@ public class ProblemMapper {
     public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
         String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                 .map(Object::toString).sorted().collect(Collectors.joining(", "));
-        return invalidBody(new Violation(path(e), "is not a known field; known fields: " + known), uri);
+        Violation violation = new Violation(path(e), "is not a known field; known fields: " + known);
+        Problem p = problem(400, "invalid-request", "Invalid request", violation.toString(), uri, List.of(violation));
+        boolean mintAnswer = verify(uri) && e.getPropertyName() != null && Hints.MINT_ANSWER_FIELDS.contains(e.getPropertyName());
+        return respond(mintAnswer ? p.withHint(Hints.WHOLE_RESPONSE) : p);
+    }
+
+    private static boolean verify(UriInfo uri) {
+        return uri != null && uri.getPath().endsWith("/verify");
     }
 
     @ServerExceptionMapper
@@ -158,7 +166,7 @@ public class ProblemMapper {
         // the first value of the body failed: it does not even start like JSON, as a YAML auth-config file does not
         boolean notJsonAtAll = e.getProcessor() instanceof JsonParser parser && parser.getParsingContext() != null
                 && parser.getParsingContext().inRoot() && parser.getParsingContext().getEntryCount() <= 1;
-        return respond(notJsonAtAll ? p.withHint(Hints.NOT_JSON) : p);
+        return respond(notJsonAtAll ? p.withHint(verify(uri) ? Hints.VERIFY_NOT_JSON : Hints.NOT_JSON) : p);
     }
 
     @ServerExceptionMapper

@@ -76,7 +76,7 @@ public class TokenResource {
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "The Secret may not be written: namespace not in pxtoken.secrets.namespaces, Secret writing off, or the pxkeys Secret",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The Secret exists and is not managed by this service; it was left unchanged",
+    @APIResponse(responseCode = "409", description = "The Secret exists and is not managed by this service, or belongs to a PxToken or ClusterPxToken; it was left unchanged",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "502", description = "Kubernetes refused (RBAC) or failed the Secret write",
             content = @Content(mediaType = MediaTypes.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmiss
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 
 /**
- * Whether the admission policy that declared tokens rely on stands as shipped ({@code k8s/admission-policy.yaml}): the
+ * Whether the admission policy that declared tokens rely on stands as shipped ({@code k8s/components/admission-policy}): the
  * policy with {@code failurePolicy: Fail} over creates and updates of both kinds, and its binding, unnarrowed, with
  * {@code validationActions: [Deny]}. Without it, anyone allowed to create a PxToken would mint whatever it asks, so
  * the controller writes nothing. Pure: no I/O.
@@ -22,7 +22,7 @@ final class AdmissionGate {
 
     /** Why the gate is not as shipped, or null when it is. */
     static String missing(String name, ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
-        String fix = ": apply k8s/admission-policy.yaml as shipped (Kubernetes 1.30+); until then no declared token is written";
+        String fix = ": enable k8s/components/admission-policy as shipped (Kubernetes 1.30+); until then no declared token is written";
         if (policy == null || policy.getSpec() == null) {
             return "the ValidatingAdmissionPolicy " + name + " does not exist" + fix;
         }

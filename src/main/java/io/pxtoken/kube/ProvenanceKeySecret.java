@@ -102,6 +102,10 @@ public class ProvenanceKeySecret {
             }
             return decode(s, where);
         } catch (KubernetesClientException e) {
+            if (e.getCode() <= 0) {
+                // no answer at all: the API server is unreachable or slow, as for any other call
+                throw TokenSecrets.translate(e, "read", where, false);
+            }
             LOG.warnf("The provenance key Secret %s could not be read or created: HTTP %d", where, e.getCode());
             throw new KubernetesUnavailableException(503, "provenance-key-unavailable", "The provenance key (Secret " + where
                     + ") could not be read or created (HTTP " + e.getCode() + "): nothing that needs proof of provenance is "

@@ -71,6 +71,8 @@ public class MintOperation {
         policy.mayMint(caller, checked.claims(), target);
         if (target != null) {
             rules.check(target);
+            // no proof, no write: know before signing that the Secret can carry one
+            provenance.ready();
         }
         IssuedToken token = issuer.issue(checked);
         audit.issued(token);

@@ -77,6 +77,15 @@ public class Provenance {
     }
 
     /**
+     * Loads the key if it is not yet loaded.
+     *
+     * @throws io.pxtoken.kube.KubernetesUnavailableException when the provenance key cannot be had
+     */
+    public void ready() {
+        keys.key();
+    }
+
+    /**
      * @throws io.pxtoken.kube.KubernetesUnavailableException when the provenance key cannot be had
      */
     public Status check(Secret s) {

@@ -51,6 +51,27 @@ class HintsTest {
     }
 
     @Test
+    void aBareTokenSentToVerifyAsJsonGetsTheVerifyHint() {
+        // Swagger UI's verify defaults to application/json: a pasted token is not JSON, and the hint is verify's own
+        given().contentType("application/json").body(mint()).post("/v1/tokens/verify").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body"))
+                .body("hint", equalTo(Hints.VERIFY_NOT_JSON));
+    }
+
+    @Test
+    void aWholeMintAnswerSentToVerifyAsJsonGetsAHint() {
+        String response = given().contentType("application/json").body("{\"name\":\"n\",\"roles\":[\"system.user\"]}")
+                .post("/v1/tokens").then().statusCode(200).extract().asString();
+        given().contentType("application/json").body(response).post("/v1/tokens/verify").then().statusCode(400)
+                .body("detail", startsWith("issuer: is not a known field"))
+                .body("hint", equalTo(Hints.WHOLE_RESPONSE));
+        // an unknown field that is not from a mint answer gets no hint
+        given().contentType("application/json").body("{\"token\":\"x\",\"tokne\":\"y\"}").post("/v1/tokens/verify").then()
+                .statusCode(400).body("$", not(hasKey("hint")));
+    }
+
+    @Test
     void aWholeMintResponsePastedAsTheTokenGetsAHint() {
         String response = given().contentType("application/json").body("{\"name\":\"n\",\"roles\":[\"system.user\"]}")
                 .post("/v1/tokens").then().statusCode(200).extract().asString();

@@ -17,11 +17,14 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import io.pxtoken.LogCapture;
 import io.pxtoken.auth.Audit;
 import io.pxtoken.auth.FakeKubernetesAuth;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -36,7 +39,7 @@ import io.restassured.specification.RequestSpecification;
  * type) and leaves exactly one audit line; a connection that stops sending is closed.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = EnforcedRbac.class)
 @TestProfile(HttpHygieneTest.Profile.class)
 class HttpHygieneTest {
 
@@ -53,6 +56,10 @@ class HttpHygieneTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @BeforeEach
     void fakeKubernetes() {

@@ -31,6 +31,8 @@ import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
 import io.pxtoken.TestTokens;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -45,7 +47,7 @@ import io.restassured.specification.RequestSpecification;
  * TokenReview/SubjectAccessReview API. {@link EscalationTest} covers the default, where Portworx tokens are no callers.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = EnforcedRbac.class)
 @TestProfile(CallerAuthTest.Profile.class)
 class CallerAuthTest {
 
@@ -73,6 +75,10 @@ class CallerAuthTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     TestClock clock;
@@ -366,5 +372,15 @@ class CallerAuthTest {
         for (String line : lines) {
             assertFalse(line.contains(signature) || line.contains(minter), "token in log line: " + line);
         }
+    }
+
+    @Test
+    void theOpenApiDocumentOffersBearerAuthentication() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .extract().asString());
+        // Swagger UI renders descriptions as Markdown: a bare <serviceaccount> would be dropped as an HTML tag
+        String authorize = doc.get("components").get("securitySchemes").get("bearer").get("description").asText();
+        assertTrue(authorize.contains("`kubectl create token <serviceaccount>`"), authorize);
+        assertTrue(doc.get("paths").get("/v1/tokens").get("post").has("security"), "the padlock on POST /v1/tokens");
     }
 }

@@ -10,10 +10,13 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import io.pxtoken.TestClock;
 import io.pxtoken.TestTokens;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,7 +29,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * pins its own later moment (within the test tokens' hour), so every bucket starts full.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = EnforcedRbac.class)
 @TestProfile(RateLimitTest.Profile.class)
 class RateLimitTest {
 
@@ -44,6 +47,10 @@ class RateLimitTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @AfterEach
     void release() {

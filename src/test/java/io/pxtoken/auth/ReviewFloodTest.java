@@ -16,9 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import io.pxtoken.TestClock;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -33,7 +36,7 @@ import io.restassured.response.Response;
  * is pinned and moved by the test, so the budgets are exact.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = EnforcedRbac.class)
 @TestProfile(ReviewFloodTest.Profile.class)
 class ReviewFloodTest {
 
@@ -49,6 +52,10 @@ class ReviewFloodTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     TestClock clock;

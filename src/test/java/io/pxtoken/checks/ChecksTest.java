@@ -49,6 +49,8 @@ import io.pxtoken.TestKeys;
 import io.pxtoken.TestTokens;
 import io.pxtoken.auth.FakeKubernetesAuth;
 import io.pxtoken.kube.StorageClassEvents;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -64,7 +66,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * one the API refuses to show, and one in a namespace the service may not read. The service's clock is pinned.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(ChecksTest.Profile.class)
 class ChecksTest {
 
@@ -98,6 +100,10 @@ class ChecksTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     TestClock clock;

@@ -40,6 +40,8 @@ import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.renewal.RenewalController;
 import io.pxtoken.token.TokenVerifier;
 import io.pxtoken.token.Verification;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -53,7 +55,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * work; the test only waits (bounded) for what it should see.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(DeclaredTokenTest.Profile.class)
 class DeclaredTokenTest {
 
@@ -85,6 +87,10 @@ class DeclaredTokenTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     RenewalController renewal;

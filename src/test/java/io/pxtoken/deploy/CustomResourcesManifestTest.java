@@ -203,7 +203,7 @@ class CustomResourcesManifestTest {
 
     @Test
     void theAdmissionPolicyAsksTheHttpApisMintRights() {
-        Path file = Manifests.ROOT.resolve("admission-policy.yaml");
+        Path file = Manifests.ROOT.resolve("components/admission-policy/admission-policy.yaml");
         Doc policyDoc = Manifests.one(DOCS, file, "ValidatingAdmissionPolicy");
         assertEquals("admissionregistration.k8s.io/v1", policyDoc.node().path("apiVersion").asText());
         ValidatingAdmissionPolicy policy = policyDoc.as(ValidatingAdmissionPolicy.class);
@@ -241,7 +241,7 @@ class CustomResourcesManifestTest {
     @Test
     void kubectlApplyKInstallsThemAll() throws IOException {
         String kustomization = Files.readString(Manifests.ROOT.resolve("kustomization.yaml"));
-        for (String file : List.of("crds/pxtokens.yaml", "crds/clusterpxtokens.yaml", "declared-rbac.yaml", "admission-policy.yaml")) {
+        for (String file : List.of("crds/pxtokens.yaml", "crds/clusterpxtokens.yaml", "declared-rbac.yaml", "components/admission-policy")) {
             assertTrue(kustomization.contains("\n  - " + file + "\n"), "k8s/kustomization.yaml lists " + file);
         }
         String tenants = Files.readString(Manifests.ROOT.resolve("components/tenants/kustomization.yaml"));

@@ -29,6 +29,8 @@ import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
 import io.pxtoken.kube.ManagedSecrets;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -42,7 +44,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * each step. A renamed metric or tag breaks this test before it silently breaks an alert.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(MonitoringMetricsTest.Profile.class)
 class MonitoringMetricsTest {
 
@@ -74,6 +76,10 @@ class MonitoringMetricsTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     TestClock clock;

@@ -164,7 +164,15 @@ class MonitoringTest {
             }
         }
         Path kustomization = copy.resolve("kustomization.yaml");
-        Files.writeString(kustomization, Files.readString(kustomization) + "\ncomponents:\n  - monitoring\n");
+        // as the kustomization's comments say: uncomment the lines, TLS and monitoring together in the one list
+        String enabled = Files.readString(kustomization).replace("  # - monitoring\n", "  - monitoring\n")
+                .replace("  # - components/tls\n", "  - components/tls\n");
+        assertTrue(enabled.contains("\n  - monitoring\n") && enabled.contains("\n  - components/tls\n"), "k8s/kustomization.yaml lists both, commented");
+        Files.writeString(kustomization, enabled);
+        // the release label for a kube-prometheus-stack Prometheus, as its comment says: uncomment the patches
+        Path component = copy.resolve("monitoring").resolve("kustomization.yaml");
+        Files.writeString(component, Files.readString(component).replace("# patches:", "patches:")
+                .replace("#   - target", "  - target").replace("#     patch:", "    patch:"));
         Path runbook = copy.resolve("monitoring").resolve("runbook.yaml");
         Files.writeString(runbook, Files.readString(runbook).replaceAll("runbookBase: .*", "runbookBase: https://wiki.example.org/px"));
 
@@ -179,6 +187,13 @@ class MonitoringTest {
         assertTrue(docs.stream().noneMatch(d -> d.path("metadata").path("name").asText().equals("px-token-service-monitoring")),
                 "the setting itself is not applied");
         assertTrue(docs.stream().anyMatch(d -> d.path("kind").asText().equals("ServiceMonitor")));
+        assertTrue(docs.stream().anyMatch(d -> d.path("kind").asText().equals("Certificate")), "TLS stays on with monitoring");
+        for (JsonNode d : docs) {
+            boolean selected = Set.of("ServiceMonitor", "PrometheusRule").contains(d.path("kind").asText());
+            assertEquals(selected ? "kube-prometheus-stack" : "", d.path("metadata").path("labels").path("release").asText(),
+                    d.path("kind").asText() + " " + d.path("metadata").path("name").asText());
+        }
+        assertTrue(docs.stream().anyMatch(d -> d.path("kind").asText().equals("ValidatingAdmissionPolicy")), "and so does the policy");
         JsonNode rule = docs.stream().filter(d -> d.path("kind").asText().equals("PrometheusRule")).findFirst().orElseThrow();
         rule.path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> {
             String url = r.path("annotations").path("runbook_url").asText();

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.pxtoken.QuietLogs;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -28,7 +30,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * which, and no token is handed back as if it were stored.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = EnforcedRbac.class)
 @TestProfile(KubernetesFailuresTest.Profile.class)
 class KubernetesFailuresTest {
 
@@ -53,6 +55,10 @@ class KubernetesFailuresTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     static String failedMint(String name, int status, String type) {
         String body = given().contentType("application/json")

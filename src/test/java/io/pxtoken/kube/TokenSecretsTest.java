@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jwt.SignedJWT;
@@ -30,6 +31,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pxtoken.LogCapture;
 import io.pxtoken.TestKeys;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,7 +44,7 @@ import io.restassured.response.Response;
 
 /** Tokens written into Secrets of the mock API server (CRUD mode; its namespace is "test"). */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(TokenSecretsTest.Profile.class)
 class TokenSecretsTest {
 
@@ -54,6 +57,10 @@ class TokenSecretsTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     static String body(String namespace, String name, String extra) {
         return "{\"name\":\"Kubernetes User\",\"email\":\"k8s@example.com\",\"sub\":\"k8s@example.com\","

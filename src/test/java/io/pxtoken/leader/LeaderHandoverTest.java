@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -25,6 +26,8 @@ import io.pxtoken.declared.DeclaredTokenController;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.Leadership;
 import io.pxtoken.renewal.RenewalController;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -38,7 +41,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * the other takes over within 20 s (lease 15 s, renew deadline 10 s, retry 2 s: the production timing).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(LeaderHandoverTest.Profile.class)
 class LeaderHandoverTest {
 
@@ -74,6 +77,10 @@ class LeaderHandoverTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     LeaderElection first;

@@ -58,6 +58,8 @@ import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenIssuer;
 import io.pxtoken.token.UserClaims;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -72,7 +74,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * to a token; what this service provably wrote keeps being renewed and re-signed.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(TrustTest.Profile.class)
 class TrustTest {
 
@@ -105,6 +107,10 @@ class TrustTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     TestClock clock;

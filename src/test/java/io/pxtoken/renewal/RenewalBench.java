@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,6 +24,8 @@ import io.pxtoken.token.IssuedToken;
 import io.pxtoken.token.TokenDuration;
 import io.pxtoken.token.TokenIssuer;
 import io.pxtoken.token.UserClaims;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -37,7 +40,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * Sizes from system properties: bench.secrets (10000), bench.namespaces (100), bench.qps (500).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(RenewalBench.Profile.class)
 class RenewalBench {
 
@@ -69,6 +72,10 @@ class RenewalBench {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     RenewalController controller;

@@ -34,6 +34,8 @@ import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
 import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.kube.ManagedSecrets;
+import io.pxtoken.cluster.EnforcedRbac;
+import io.pxtoken.cluster.RbacDenials;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -47,7 +49,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * the service's clock; it waits (bounded) only for the controller to act on what the clock says.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = EnforcedRbac.class)
 @TestProfile(RenewalTest.Profile.class)
 class RenewalTest {
 
@@ -76,6 +78,10 @@ class RenewalTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    /** Every request the service makes must be allowed by its RBAC in k8s/. */
+    @RegisterExtension
+    static final RbacDenials RBAC = new RbacDenials();
 
     @Inject
     TestClock clock;
