@@ -1,7 +1,5 @@
 package io.pxtoken.declared;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -67,11 +64,7 @@ public final class DeclaredLoad {
             CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(Path.of(file).toFile()).item();
             client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
         }
-        try (InputStream in = new FileInputStream("k8s/admission-policy.yaml")) {
-            for (HasMetadata o : client.load(in).items()) {
-                client.resource(o).createOr(c -> c.update());
-            }
-        }
+        io.pxtoken.ShippedAdmissionPolicy.apply(client);
         for (String ns : List.of("bench", "default")) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .createOr(c -> c.update());

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -102,11 +99,7 @@ class DeclaredScaleTest {
                 CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(Path.of(file).toFile()).item();
                 client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
             }
-            try (InputStream in = new FileInputStream("k8s/admission-policy.yaml")) {
-                for (HasMetadata o : client.load(in).items()) {
-                    client.resource(o).create();
-                }
-            }
+            io.pxtoken.ShippedAdmissionPolicy.apply(client);
             for (String ns : List.of("busy", "quiet")) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             }
