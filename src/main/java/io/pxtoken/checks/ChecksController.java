@@ -3,16 +3,10 @@ package io.pxtoken.checks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -20,31 +14,47 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.pxtoken.config.PxTokenConfig;
-import io.pxtoken.kube.SecretWatch;
+import io.pxtoken.kube.Caches;
+import io.pxtoken.kube.SecretCaches;
 import io.pxtoken.kube.StorageClassEvents;
 import io.pxtoken.kube.StorageObjects;
 import io.pxtoken.kube.StorageObjects.StorageClassInfo;
-import io.pxtoken.leader.LeaderWork;
+import io.pxtoken.leader.Controllers;
+import io.pxtoken.leader.Key;
+import io.pxtoken.leader.Reconciler;
+import io.pxtoken.leader.Result;
+import io.pxtoken.leader.WritePacing;
+import io.pxtoken.renewal.RenewalScope;
 import io.quarkus.arc.Unremovable;
 
 /**
- * Runs the check continuously on one replica, the leader ({@link io.pxtoken.leader.LeaderElection}, the one Lease):
- * every {@code pxtoken.checks.interval}, and shortly after a StorageClass or a managed token Secret changes (informers,
- * not polling). Each run updates {@link CheckMetrics} and records a Warning Event {@value #EVENT_REASON} on each
- * StorageClass whose token will fail, naming the Secret and the verdict: once per StorageClass, Secret and verdict, and
- * counted again after {@link #EVENT_REPEAT} while it lasts (Kubernetes keeps Events for an hour). The Event's name
- * comes from the StorageClass, Secret and verdict, so a new leader counts on the Events already there.
+ * The continuous check, a reconciler on the leader's runtime ({@link Controllers}, under the one Lease): one key,
+ * worked every {@code pxtoken.checks.interval}, and {@link #SETTLE} after a StorageClass, PersistentVolume,
+ * PersistentVolumeClaim or managed token Secret changes (informers; changes that come together make one run). The
+ * StorageClasses, PVs and PVCs are read from informer caches that keep only the fields the check uses; the Secrets
+ * they name are read one by one. Each run updates {@link CheckMetrics} and records a Warning Event
+ * {@value #EVENT_REASON} on each StorageClass whose token will fail, naming the Secret and the verdict: once per
+ * StorageClass, Secret and verdict, and counted again after {@link #EVENT_REPEAT} while it lasts (Kubernetes keeps
+ * Events for an hour). The Event's name comes from the StorageClass, Secret and verdict, so a new leader counts on the
+ * Events already there. A run that fails is retried with the runtime's backoff.
  */
 @ApplicationScoped
-@Unremovable // found through Instance<LeaderWork> too
-public class ChecksController implements LeaderWork {
+@Unremovable // found through Instance<Reconciler> too
+public class ChecksController implements Reconciler {
 
     private static final Logger LOG = Logger.getLogger(ChecksController.class);
+
     public static final String EVENT_REASON = "TokenWillFail";
     static final Duration EVENT_REPEAT = Duration.ofMinutes(50);
     /** Changes that come together (an informer's first listing, a kubectl apply of many objects) make one run. */
-    static final long SETTLE_MILLIS = 500;
+    static final Duration SETTLE = Duration.ofMillis(500);
+    static final String KIND = "TokenCheck";
+    /** The check's one key: every run reads every StorageClass, PV and PVC. */
+    static final Key KEY = Key.cluster(KIND, "storage");
     private static final int MAX_REASON = 400;
 
     /** The Event last recorded for one StorageClass and Secret. */
@@ -52,29 +62,28 @@ public class ChecksController implements LeaderWork {
     }
 
     private final PxTokenConfig config;
-    private final StorageObjects storage;
-    private final SecretWatch secretWatch;
+    private final Controllers controllers;
     private final TokenCheck check;
     private final CheckMetrics metrics;
     private final StorageClassEvents events;
+    private final WritePacing pacing;
     private final Clock clock;
 
     private final Map<String, Recorded> recorded = new ConcurrentHashMap<>();
-    private final AtomicBoolean pending = new AtomicBoolean();
-    /** One run at a time: the timer's, a change's, or a test's. */
+    /** A run and the end of a leadership never overlap: a late run records no metrics for a replica that stopped. */
     private final Object runs = new Object();
-    private volatile boolean leading;
-    private volatile List<AutoCloseable> informers = List.of();
-    private ScheduledExecutorService runner;
+    private volatile Caches.View<StorageClass> classes;
+    private volatile Caches.View<PersistentVolume> volumes;
+    private volatile Caches.View<PersistentVolumeClaim> claims;
 
-    public ChecksController(PxTokenConfig config, StorageObjects storage,
-            SecretWatch secretWatch, TokenCheck check, CheckMetrics metrics, StorageClassEvents events, Clock clock) {
+    public ChecksController(PxTokenConfig config, Controllers controllers, TokenCheck check,
+            CheckMetrics metrics, StorageClassEvents events, WritePacing pacing, Clock clock) {
         this.config = config;
-        this.storage = storage;
-        this.secretWatch = secretWatch;
+        this.controllers = controllers;
         this.check = check;
         this.metrics = metrics;
         this.events = events;
+        this.pacing = pacing;
         this.clock = clock;
     }
 
@@ -86,95 +95,70 @@ public class ChecksController implements LeaderWork {
                         : null;
     }
 
+    @Override
+    public Set<String> kinds() {
+        return Set.of(KIND);
+    }
+
     /** Whether this replica runs the continuous check now. */
     public boolean leading() {
-        return leading;
+        return controllers.running(this);
     }
 
     @Override
-    public synchronized void startLeading() {
-        if (leading) {
-            return;
-        }
-        LOG.infof("Token check: this replica leads; watching StorageClasses and the managed Secrets in %s", check.namespaces());
-        leading = true;
-        // a run scheduled by a change just before the last leadership ended died with that runner
-        pending.set(false);
-        runner = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("token-check"));
-        List<AutoCloseable> opened = new ArrayList<>();
-        try {
-            opened.add(storage.watchStorageClasses(this::changed));
-            opened.add(secretWatch.watch(check.namespaces(), s -> changed(), s -> changed()));
-        } catch (RuntimeException e) {
-            LOG.warnf("Token check: cannot watch for changes (%s); checking every %s only", e.getMessage(),
-                    config.checks().interval());
-        }
-        informers = opened;
-        long every = Math.max(1000, config.checks().interval().toMillis());
-        runner.scheduleWithFixedDelay(this::runOnce, 0, every, TimeUnit.MILLISECONDS);
+    public void open(Setup setup) {
+        Caches.Events<Object> changed = Caches.Events.any(() -> setup.queue().addAfter(KEY, SETTLE));
+        classes = setup.cache(Caches.Spec.of(StorageClass.class).trim(StorageObjects.TRIM_STORAGE_CLASS), events(changed));
+        volumes = setup.cache(Caches.Spec.of(PersistentVolume.class).trim(StorageObjects.TRIM_VOLUME), events(changed));
+        claims = setup.cache(Caches.Spec.of(PersistentVolumeClaim.class).trim(StorageObjects.TRIM_CLAIM), events(changed));
+        // the managed Secrets' cache of renewal and declared tokens, where they follow the same namespaces
+        setup.cache(SecretCaches.managed(check.namespaces(), RenewalScope.OWNER_UID), events(changed));
+        LOG.infof("Token check: watching StorageClasses, PVs, PVCs and the managed Secrets in %s", check.namespaces());
+        setup.queue().add(KEY);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Caches.Events<T> events(Caches.Events<Object> any) {
+        return (Caches.Events<T>) any;
     }
 
     @Override
-    public synchronized void stopLeading() {
-        if (!leading) {
-            return;
-        }
-        LOG.info("Token check: this replica no longer leads");
-        leading = false;
-        for (AutoCloseable c : informers) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.debugf("Closing informer: %s", e.getClass().getName());
+    public Result reconcile(Key key) throws InterruptedException {
+        synchronized (runs) {
+            if (!leading()) {
+                return Result.done();
             }
+            TokenCheck.Run run;
+            try {
+                run = check.run(classes.list().stream().map(StorageObjects::storageClass).toList(),
+                        volumes.list().stream().map(StorageObjects::volume).toList(),
+                        claims.list().stream().map(StorageObjects::claim).toList());
+            } catch (RuntimeException e) {
+                metrics.failed();
+                throw e;
+            }
+            metrics.record(run.report());
+            recordEvents(run);
+            metrics.succeeded(clock.instant());
         }
-        informers = List.of();
-        runner.shutdownNow();
+        return Result.after(config.checks().interval().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : config.checks().interval());
+    }
+
+    @Override
+    public void closed() {
         synchronized (runs) {
             metrics.clear();
             recorded.clear();
         }
     }
 
-    /** Something watched changed: one run soon, however many changes arrive meanwhile. */
-    private void changed() {
-        ScheduledExecutorService r = runner;
-        if (leading && r != null && pending.compareAndSet(false, true)) {
-            try {
-                r.schedule(() -> {
-                    pending.set(false);
-                    runOnce();
-                }, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                pending.set(false);
-            }
-        }
+    /** One run now, out of turn (never at the same time as a worker's). */
+    void runOnce() throws InterruptedException {
+        controllers.reconcileNow(KEY, Duration.ofSeconds(30));
     }
 
-    /** One run: the metrics and Events follow its report. A run that fails changes neither. */
-    void runOnce() {
-        synchronized (runs) {
-            if (!leading) {
-                return;
-            }
-            TokenCheck.Run run;
-            try {
-                run = check.run();
-            } catch (RuntimeException e) {
-                metrics.failed();
-                LOG.warnf("Token check failed: %s", e.getMessage());
-                return;
-            }
-            if (!leading) {
-                return;
-            }
-            metrics.record(run.report());
-            recordEvents(run);
-            metrics.succeeded(clock.instant());
-        }
-    }
-
-    private void recordEvents(TokenCheck.Run run) {
+    private void recordEvents(TokenCheck.Run run) throws InterruptedException {
         Map<String, StorageClassInfo> classes = run.storageClasses().stream()
                 .collect(Collectors.toMap(StorageClassInfo::name, Function.identity(), (a, b) -> a));
         Instant now = clock.instant();
@@ -195,6 +179,7 @@ public class ChecksController implements LeaderWork {
                 if (last != null && last.verdict() == item.verdict() && last.at().plus(EVENT_REPEAT).isAfter(now)) {
                     continue;
                 }
+                pacing.await();
                 events.warning(sc, item.secret() + " " + item.verdict().label(), EVENT_REASON, message(item, sc.name()));
                 recorded.put(key, new Recorded(item.verdict(), now));
             }

@@ -14,7 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.SecretLookup;
 import io.pxtoken.kube.StorageObjects;
+import io.pxtoken.kube.StorageObjects.ClaimInfo;
 import io.pxtoken.kube.StorageObjects.StorageClassInfo;
+import io.pxtoken.kube.StorageObjects.VolumeInfo;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.provenance.Provenance;
 import io.pxtoken.token.TokenVerifier;
@@ -72,8 +74,16 @@ public class TokenCheck {
      * @throws io.pxtoken.keys.KeyUnavailableException when no shared secret is loaded
      */
     public Run run() {
-        List<StorageClassInfo> classes = storage.storageClasses();
-        SortedMap<SecretRef, List<Referrer>> refs = SecretReferences.find(classes, storage.persistentVolumes(), storage.claims());
+        return run(storage.storageClasses(), storage.persistentVolumes(), storage.claims());
+    }
+
+    /**
+     * A run over StorageClasses, PVs and PVCs already read (the leader's caches); only the referenced Secrets are read.
+     *
+     * @throws io.pxtoken.kube.KubernetesUnavailableException when a Secret cannot be read
+     */
+    public Run run(List<StorageClassInfo> classes, List<VolumeInfo> volumes, List<ClaimInfo> claims) {
+        SortedMap<SecretRef, List<Referrer>> refs = SecretReferences.find(classes, volumes, claims);
         Instant now = clock.instant();
         List<CheckedSecret> items = new ArrayList<>();
         for (Map.Entry<SecretRef, List<Referrer>> e : refs.entrySet()) {

@@ -261,6 +261,19 @@ public interface PxTokenConfig {
     /** One leader among the replicas renews. */
     LeaderElection leaderElection();
 
+    /** The controllers' runtime on the leader: renewal, declared tokens and the continuous check. */
+    Controller controller();
+
+    interface Controller {
+        /**
+         * Objects reconciled at once, at most: workers shared by every controller, never two on one object. Writes to
+         * the API are paced by {@code pxtoken.kubernetes.qps} and {@code burst} whatever this says; more workers help
+         * when reconciles wait for the API, not when they wait for the pacing.
+         */
+        @WithDefault("4")
+        int workers();
+    }
+
     /** Checking every token Portworx will read ({@code GET /v1/checks}, and continuously on a leader). */
     Checks checks();
 
@@ -362,11 +375,14 @@ public interface PxTokenConfig {
         @WithDefault("10s")
         Duration timeout();
 
-        /** Renewals and re-signings per second at most, so that a rotation of thousands does not flood the API. */
+        /**
+         * The leader's API writes per second at most (renewals and re-signings, declared Secrets, status, Events), so
+         * that a rotation or a new leader with thousands of objects does not flood the API. Reads come from caches.
+         */
         @WithDefault("20")
         double qps();
 
-        /** Renewals at once before {@code qps} applies. */
+        /** Writes at once before {@code qps} applies. */
         @WithDefault("40")
         int burst();
     }

@@ -17,13 +17,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pxtoken.auth.CallerPolicy;
 import io.pxtoken.config.PxTokenConfig;
-import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecrets;
 import io.pxtoken.ops.SecretRules;
 import io.pxtoken.provenance.Provenance;
+import io.pxtoken.renewal.ManagedAlgorithm;
 import io.pxtoken.renewal.RenewalController;
 import io.pxtoken.renewal.RenewalScope;
 import io.pxtoken.renewal.RenewalSpec;
@@ -72,7 +72,7 @@ public class DeclaredSecretWriter {
     private final TokenIssuer issuer;
     private final SecretRules rules;
     private final TokenSecrets secrets;
-    private final SharedSecretStore keys;
+    private final ManagedAlgorithm managed;
     private final Provenance provenance;
     private final RenewalController renewal;
     private final Clock clock;
@@ -80,11 +80,11 @@ public class DeclaredSecretWriter {
     private final List<String> declarableRoles;
 
     public DeclaredSecretWriter(PxTokenConfig config, TokenIssuer issuer, SecretRules rules, TokenSecrets secrets,
-            SharedSecretStore keys, Provenance provenance, RenewalController renewal, Clock clock) {
+            ManagedAlgorithm managed, Provenance provenance, RenewalController renewal, Clock clock) {
         this.issuer = issuer;
         this.rules = rules;
         this.secrets = secrets;
-        this.keys = keys;
+        this.managed = managed;
         this.provenance = provenance;
         this.renewal = renewal;
         this.clock = clock;
@@ -215,8 +215,8 @@ public class DeclaredSecretWriter {
                     + " is valid until " + expires + " and renewal is retried", s);
         }
         Instant renewal = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
-        String current = keys.status().fingerprint();
-        if (current != null && !current.equals(ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT))) {
+        String current = managed.fingerprint();
+        if (ManagedAlgorithm.needsResigning(ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT), current)) {
             return new Outcome(RENEWING, true, "the shared secret changed; the token in Secret " + where
                     + " is being re-signed with the new key", s);
         }

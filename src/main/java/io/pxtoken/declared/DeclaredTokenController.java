@@ -2,6 +2,7 @@ package io.pxtoken.declared;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -9,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,11 +25,17 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.KubernetesConflictException;
+import io.pxtoken.kube.Caches;
 import io.pxtoken.kube.ManagedSecrets;
+import io.pxtoken.kube.SecretCaches;
+import io.pxtoken.leader.Controllers;
+import io.pxtoken.leader.Key;
+import io.pxtoken.leader.Reconciler;
+import io.pxtoken.leader.Result;
+import io.pxtoken.leader.WorkQueue;
+import io.pxtoken.leader.WritePacing;
 import io.pxtoken.kube.ResourceWatch;
-import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.kube.TokenSecrets;
-import io.pxtoken.leader.LeaderWork;
 import io.pxtoken.renewal.RenewalController;
 import io.pxtoken.renewal.RenewalScope;
 import io.pxtoken.ops.SecretRules;
@@ -46,10 +48,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.quarkus.arc.Unremovable;
 
 /**
- * Reconciles PxTokens and ClusterPxTokens on the leader: informers on both kinds, on namespaces (tenants) and on the
- * managed Secrets feed one queue, worked by one thread, one resource at a time. Everything is recomputed from the
- * cluster on each pass (the resource, its Secrets' annotations), so a new leader converges without memory of the old
- * one. Renewal and re-signing of the Secrets are the renewal engine's, as for any managed Secret; this controller
+ * Reconciles PxTokens and ClusterPxTokens: a reconciler on the leader's runtime ({@link Controllers}, under the one
+ * Lease). Caches of both kinds, of namespaces (tenants) and of the managed Secrets (shared with renewal) feed the
+ * runtime's queue, whose workers take one resource at a time each. A reconcile reads from the caches only (the Secrets a
+ * declaration owns through the index by owner uid, never a LIST) and recomputes everything from them, so a new leader
+ * converges without memory of the old one. The caches keep a bounded size of each declaration
+ * ({@link DeclaredCaches}): one whose spec is beyond the CRD's limits is {@code Ready=False, Refused}. A resource is
+ * looked at again when it or one of its Secrets changes, when its token would expire, and when its renewal fails. Renewal and re-signing of the Secrets are the renewal engine's, as for any managed Secret; this controller
  * mints when a declaration is new or changed, and reports in {@code status}.
  *
  * <p>Its authority is the admission policy {@code pxtoken.declared.admission-policy}, which lets a user declare only
@@ -58,13 +63,16 @@ import io.quarkus.arc.Unremovable;
  * {@code pxtoken_declared_admission_policy_ready} is 0, and nothing is written; it clears by itself when they are back.
  */
 @ApplicationScoped
-@Unremovable // found through Instance<LeaderWork> only
-public class DeclaredTokenController implements LeaderWork {
+@Unremovable // found through Instance<Reconciler> only
+public class DeclaredTokenController implements Reconciler {
 
     private static final Logger LOG = Logger.getLogger(DeclaredTokenController.class);
     private static final String READY = "Ready";
-    /** Every resource is looked at again this often, so that status follows the clock (expiry) without an event. */
-    static final long RESYNC_MILLIS = Duration.ofMinutes(10).toMillis();
+    static final String PX_TOKEN = "PxToken";
+    static final String CLUSTER_PX_TOKEN = "ClusterPxToken";
+    /** A ClusterPxToken is looked at again this often, so that its status follows the clock (expiry) without an event. */
+    static final Duration RESYNC = Duration.ofMinutes(10);
+    private static final String BY_UID = "uid";
     private static final Duration NOT_SYNCED = Duration.ofMillis(200);
     private static final Duration CONFLICT = Duration.ofMillis(100);
 
@@ -77,7 +85,8 @@ public class DeclaredTokenController implements LeaderWork {
 
     private final PxTokenConfig config;
     private final ResourceWatch resources;
-    private final SecretWatch secretWatch;
+    private final Controllers controllers;
+    private final WritePacing pacing;
     private final TokenSecrets secrets;
     private final DeclaredSecretWriter writer;
     private final RenewalController renewal;
@@ -91,29 +100,32 @@ public class DeclaredTokenController implements LeaderWork {
     /** 1 while the admission policy stands as shipped, 0 while it does not; NaN when this replica does not lead. */
     private final AtomicReference<Double> gateOpen = new AtomicReference<>(Double.NaN);
 
-    /** Keys queued and not yet worked on: a burst of events is one reconcile. */
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    /** Declaring resource uid to queue key, so that a change to a declared Secret reaches its owner. */
-    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private volatile WorkQueue queue;
+    /** What a PxToken's last reconcile found Issued: its spec and its Secret's resourceVersion. */
+    private record Issued(PxTokenSpec spec, Long generation, String secretVersion) {
+    }
 
-    private volatile boolean leading;
-    private volatile ScheduledExecutorService queue;
-    private volatile ResourceWatch.Watched<PxToken> pxTokens;
-    private volatile ResourceWatch.Watched<ClusterPxToken> clusterTokens;
-    private volatile ResourceWatch.Watched<Namespace> namespaceWatch;
-    private volatile AutoCloseable secretInformers;
+    /** By PxToken uid: the declarations this leader found Issued, as they then were. */
+    private final Map<String, Issued> issued = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The resourceVersion of each declared Secret as this leader last wrote or read it. */
+    private final Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Caches.View<PxToken> pxTokens;
+    private volatile Caches.View<ClusterPxToken> clusterTokens;
+    private volatile Caches.View<Namespace> namespaceCache;
+    private volatile Caches.View<Secret> secretCache;
     private volatile ResourceWatch.Watched<ValidatingAdmissionPolicy> policyWatch;
     private volatile ResourceWatch.Watched<ValidatingAdmissionPolicyBinding> bindingWatch;
     /** The gate's last verdict (null: open), to log and count each change once. */
     private volatile String gateSeen = "";
 
-    public DeclaredTokenController(PxTokenConfig config, ResourceWatch resources, SecretWatch secretWatch, TokenSecrets secrets,
+    public DeclaredTokenController(PxTokenConfig config, ResourceWatch resources, Controllers controllers, WritePacing pacing,
+            TokenSecrets secrets,
             DeclaredSecretWriter writer, RenewalController renewal, RenewalScope scope, SecretRules rules, ResourceEvents events,
             MeterRegistry registry, Clock clock) {
         this.config = config;
         this.resources = resources;
-        this.secretWatch = secretWatch;
+        this.controllers = controllers;
+        this.pacing = pacing;
         this.secrets = secrets;
         this.writer = writer;
         this.renewal = renewal;
@@ -138,82 +150,124 @@ public class DeclaredTokenController implements LeaderWork {
 
     /** Whether this replica reconciles now. */
     public boolean leading() {
-        return leading;
+        return queue != null && controllers.running(this);
     }
 
     @Override
-    public synchronized void startLeading() {
-        if (leading) {
-            return;
-        }
+    public Set<String> kinds() {
+        return Set.of(PX_TOKEN, CLUSTER_PX_TOKEN);
+    }
+
+    @Override
+    public void open(Setup setup) {
         LOG.infof("Declared tokens: reconciling PxTokens%s", tenants ? " and ClusterPxTokens" : " (ClusterPxTokens: pxtoken.tenants.enabled=false)");
-        leading = true;
         gateSeen = "";
-        queue = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("declared-tokens"));
+        queue = setup.queue();
         try {
             // the gate first: a declaration is looked at only once it is known whether the policy stands
             policyWatch = resources.watchNamed(ValidatingAdmissionPolicy.class, policyName, p -> enqueueAll(), p -> enqueueAll());
+            setup.onClose(policyWatch);
             bindingWatch = resources.watchNamed(ValidatingAdmissionPolicyBinding.class, policyName, b -> enqueueAll(),
                     b -> enqueueAll());
-            if (tenants) {
-                namespaceWatch = resources.watch(Namespace.class, 0, n -> enqueueClusterTokens(), n -> enqueueClusterTokens());
-            }
-            secretInformers = tenants ? secretWatch.watchEverywhere(this::secretChanged, this::secretChanged)
-                    : secretWatch.watch(namespaces, this::secretChanged, this::secretChanged);
-            pxTokens = resources.watch(PxToken.class, RESYNC_MILLIS, t -> changed(t, pxTokenKey(t)), this::removed);
-            clusterTokens = resources.watch(ClusterPxToken.class, RESYNC_MILLIS, t -> changed(t, clusterKey(t)), this::removed);
+            setup.onClose(bindingWatch);
         } catch (RuntimeException e) {
-            LOG.warnf("Declared tokens: could not start the informers (%s)", e.getMessage());
+            LOG.warnf("Declared tokens: could not watch the admission policy (%s)", e.getMessage());
+        }
+        if (tenants) {
+            namespaceCache = setup.cache(Caches.Spec.of(Namespace.class).trim(DeclaredCaches.NAMESPACE),
+                    Caches.Events.any(this::enqueueClusterTokens));
+        }
+        secretCache = setup.cache(SecretCaches.managed(tenants ? null : namespaces, DeclaredSecretWriter.OWNER_UID),
+                new Caches.Events<>() {
+                    @Override
+                    public void changed(Secret s) {
+                        secretChanged(s);
+                    }
+
+                    @Override
+                    public void removed(Secret s) {
+                        // a deleted Secret is written again, whatever version this leader saw last
+                        seen.remove(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
+                        secretChanged(s);
+                    }
+                });
+        pxTokens = setup.cache(Caches.Spec.of(PxToken.class).trim(DeclaredCaches.PX_TOKEN).index(BY_UID, DeclaredTokenController::uid),
+                declarations(PX_TOKEN));
+        clusterTokens = setup.cache(Caches.Spec.of(ClusterPxToken.class).trim(DeclaredCaches.CLUSTER_PX_TOKEN)
+                .index(BY_UID, DeclaredTokenController::uid), declarations(CLUSTER_PX_TOKEN));
+    }
+
+    /** What the cache holds of a PxToken (null when not leading or not there): for tests. */
+    PxToken cached(String namespace, String name) {
+        var px = pxTokens;
+        return px == null ? null : px.get(namespace, name);
+    }
+
+    private static List<String> uid(HasMetadata t) {
+        return t.getMetadata().getUid() == null ? List.of() : List.of(t.getMetadata().getUid());
+    }
+
+    private <T extends HasMetadata> Caches.Events<T> declarations(String kind) {
+        return new Caches.Events<>() {
+            @Override
+            public void changed(T t) {
+                scope.declare(t.getMetadata().getUid());
+                enqueue(key(kind, t));
+            }
+
+            @Override
+            public void updated(T before, T after) {
+                // a change of status alone (this controller's own write) or of metadata the cache does not keep: nothing
+                // to do; a change of spec, generation or deletion is
+                if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+                        || !Objects.equals(spec(before), spec(after))
+                        || !Objects.equals(before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp())
+                        || !Objects.equals(DeclaredCaches.outOfBounds(before), DeclaredCaches.outOfBounds(after))) {
+                    changed(after);
+                }
+            }
+
+            @Override
+            public void removed(T t) {
+                DeclaredTokenController.this.removed(t);
+            }
+        };
+    }
+
+    private static Object spec(HasMetadata t) {
+        return t instanceof PxToken p ? p.getSpec() : t instanceof ClusterPxToken c ? c.getSpec() : null;
+    }
+
+    /** A Secret this controller wrote or read, as it then was: its own echo through the cache needs no reconcile. */
+    private void saw(Secret s) {
+        if (s != null && s.getMetadata().getResourceVersion() != null) {
+            seen.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s.getMetadata().getResourceVersion());
         }
     }
 
     @Override
-    public synchronized void stopLeading() {
-        if (!leading) {
-            return;
-        }
-        leading = false;
-        for (AutoCloseable c : new AutoCloseable[] {pxTokens, clusterTokens, namespaceWatch, secretInformers, policyWatch,
-                bindingWatch}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                LOG.debugf("Closing an informer: %s", e.getClass().getName());
-            }
-        }
+    public void closed() {
+        queue = null;
+        seen.clear();
+        issued.clear();
         pxTokens = null;
         clusterTokens = null;
-        namespaceWatch = null;
-        secretInformers = null;
+        namespaceCache = null;
+        secretCache = null;
         policyWatch = null;
         bindingWatch = null;
         gateOpen.set(Double.NaN);
         scope.forgetAll();
-        queue.shutdownNow();
-        pending.clear();
-        failures.clear();
-        owners.clear();
     }
 
-    private static String pxTokenKey(HasMetadata t) {
-        return "PxToken/" + t.getMetadata().getNamespace() + "/" + t.getMetadata().getName();
-    }
-
-    private static String clusterKey(HasMetadata t) {
-        return "ClusterPxToken/" + t.getMetadata().getName();
-    }
-
-    private void changed(HasMetadata t, String key) {
-        owners.put(t.getMetadata().getUid(), key);
-        scope.declare(t.getMetadata().getUid());
-        enqueue(key);
+    private static Key key(String kind, HasMetadata t) {
+        return kind.equals(PX_TOKEN) ? new Key(PX_TOKEN, t.getMetadata().getNamespace(), t.getMetadata().getName())
+                : Key.cluster(CLUSTER_PX_TOKEN, t.getMetadata().getName());
     }
 
     private void removed(HasMetadata t) {
         // the garbage collector deletes the Secrets through their owner references
-        owners.remove(t.getMetadata().getUid());
+        issued.remove(t.getMetadata().getUid());
         scope.forget(t.getMetadata().getUid());
     }
 
@@ -221,11 +275,11 @@ public class DeclaredTokenController implements LeaderWork {
     private void enqueueAll() {
         var px = pxTokens;
         if (px != null) {
-            px.list().forEach(t -> enqueue(pxTokenKey(t)));
+            px.list().forEach(t -> enqueue(key(PX_TOKEN, t)));
         }
         var cluster = clusterTokens;
         if (cluster != null) {
-            cluster.list().forEach(c -> enqueue(clusterKey(c)));
+            cluster.list().forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
         }
     }
 
@@ -270,71 +324,76 @@ public class DeclaredTokenController implements LeaderWork {
     }
 
     private void secretChanged(Secret s) {
+        String where = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+        if (s.getMetadata().getResourceVersion() != null && s.getMetadata().getResourceVersion().equals(seen.get(where))) {
+            return;
+        }
         Map<String, String> labels = s.getMetadata().getLabels();
         // a managed Secret minted over HTTP has no owner: nothing declared it
         String owner = labels == null ? null : labels.get(DeclaredSecretWriter.OWNER_UID);
-        String key = owner == null ? null : owners.get(owner);
-        if (key != null) {
-            enqueue(key);
+        var px = pxTokens;
+        var cluster = clusterTokens;
+        if (owner == null || px == null || cluster == null) {
+            return;
         }
+        px.byIndex(BY_UID, owner).forEach(t -> enqueue(key(PX_TOKEN, t)));
+        cluster.byIndex(BY_UID, owner).forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
     }
 
     private void enqueueClusterTokens() {
         var watched = clusterTokens;
         if (watched != null) {
-            watched.list().forEach(c -> enqueue(clusterKey(c)));
+            watched.list().forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
         }
     }
 
-    private void enqueue(String key) {
-        ScheduledExecutorService q = queue;
-        if (leading && pending.add(key)) {
-            try {
-                q.execute(() -> work(key));
-            } catch (RejectedExecutionException e) {
-                pending.remove(key);
-            }
+    private void enqueue(Key key) {
+        WorkQueue q = queue;
+        if (q != null) {
+            q.add(key);
         }
     }
 
-    private void later(String key, Duration delay) {
+    @Override
+    public Result reconcile(Key key) {
         try {
-            queue.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // no longer leading
-        }
-    }
-
-    private void work(String key) {
-        pending.remove(key);
-        if (!leading) {
-            return;
-        }
-        try {
-            if (key.startsWith("PxToken/")) {
-                String[] p = key.split("/", 3);
-                reconcilePxToken(p[1], p[2]);
-            } else {
-                reconcileClusterToken(key.substring("ClusterPxToken/".length()));
-            }
-            failures.remove(key);
+            return key.kind().equals(PX_TOKEN) ? reconcilePxToken(key.namespace(), key.name())
+                    : reconcileClusterToken(key.name());
         } catch (NotSynced e) {
-            later(key, NOT_SYNCED);
+            return Result.after(NOT_SYNCED);
         } catch (KubernetesConflictException e) {
-            later(key, CONFLICT);
-        } catch (RuntimeException e) {
-            int n = failures.merge(key, 1, Integer::sum);
-            Duration wait = backoff(n);
-            LOG.warnf("Declared tokens: %s failed (%s); again in %ss", key, e.getMessage(), wait.toSeconds());
-            later(key, wait);
+            return Result.after(CONFLICT);
         }
     }
 
-    /** pxtoken.renewal.first-retry, doubling, at most pxtoken.renewal.max-retry-interval. */
-    private Duration backoff(int failures) {
-        long millis = config.renewal().firstRetry().toMillis() << Math.min(20, failures - 1);
-        long max = config.renewal().maxRetryInterval().toMillis();
-        return Duration.ofMillis(millis <= 0 || millis > max ? max : millis);
+    /**
+     * Whether the PxToken is as this leader last found it Issued, and wrote so in its status: the same spec and
+     * generation, its Secret at the same version (the cache's), no renewal failing, not expired. Then nothing is read or written: the result is
+     * when to look again; else null, and the reconcile reads the Secret. A new leader reads each Secret once (the proof
+     * of provenance is over its token, which no cache holds).
+     */
+    private Result unchanged(PxToken t, Caches.View<Secret> owned) {
+        Issued last = issued.get(t.getMetadata().getUid());
+        if (last == null || t.getSpec() == null || !last.spec().equals(t.getSpec())) {
+            return null;
+        }
+        String secretName = withSecretName(t.getSpec(), t.getMetadata().getName()).secretName();
+        Secret cached = owned.get(t.getMetadata().getNamespace(), secretName);
+        Instant expires = cached == null ? null : ManagedSecrets.instantAnnotation(cached, ManagedSecrets.EXPIRES_AT);
+        boolean same = cached != null && last.secretVersion() != null
+                && last.secretVersion().equals(cached.getMetadata().getResourceVersion())
+                && Objects.equals(last.generation(), t.getMetadata().getGeneration())
+                && renewal.failure(t.getMetadata().getNamespace(), secretName) == null
+                && expires != null && expires.isAfter(clock.instant());
+        return same ? lookAgain(cached) : null;
+    }
+
+    /** When a PxToken's status would change with no event: when its token expires (a failing renewal says so itself). */
+    private Result lookAgain(Secret s) {
+        Instant expires = s == null ? null : ManagedSecrets.instantAnnotation(s, ManagedSecrets.EXPIRES_AT);
+        Instant now = clock.instant();
+        return expires == null || !expires.isAfter(now) ? Result.done()
+                : Result.after(Duration.between(now, expires).plusSeconds(1));
     }
 
     private static OwnerReference ownerOf(HasMetadata t) {
@@ -342,31 +401,39 @@ public class DeclaredTokenController implements LeaderWork {
                 .withName(t.getMetadata().getName()).withUid(t.getMetadata().getUid()).withController(true).build();
     }
 
-    private void reconcilePxToken(String namespace, String name) {
+    private Result reconcilePxToken(String namespace, String name) {
         var watched = pxTokens;
-        if (watched == null) {
+        var owned = secretCache;
+        if (watched == null || owned == null) {
             throw new NotSynced();
         }
         PxToken t = watched.get(namespace, name);
         if (t == null || t.getMetadata().getDeletionTimestamp() != null) {
-            return;
+            return Result.done();
         }
         PxTokenSpec spec = t.getSpec();
         DeclaredSecretWriter.Outcome o;
         String closed = gateClosed();
+        Result unchanged = closed == null ? unchanged(t, owned) : null;
+        if (unchanged != null) {
+            return unchanged;
+        }
         if (closed != null) {
             o = new DeclaredSecretWriter.Outcome(AdmissionGate.MISSING, false, closed, null);
             if (!alreadySays(t.getStatus() == null ? null : t.getStatus().conditions(), AdmissionGate.MISSING)) {
                 events.warning(t, AdmissionGate.MISSING, closed);
             }
         } else if (spec == null) {
-            o = new DeclaredSecretWriter.Outcome(DeclaredSecretWriter.REFUSED, false, "spec is required", null);
+            String beyond = DeclaredCaches.outOfBounds(t);
+            o = new DeclaredSecretWriter.Outcome(DeclaredSecretWriter.REFUSED, false,
+                    beyond != null ? beyond + " (the CRD's limit)" : "spec is required", null);
         } else {
             spec = withSecretName(spec, name);
             o = writer.write(spec, namespace, ownerOf(t), false);
             if (o.secret() != null) {
+                saw(o.secret());
                 renewal.follow(o.secret());
-                removeStale(t, List.of(o.secret()), secrets.listManaged(namespace));
+                removeStale(t, List.of(o.secret()), owned.byIndex(DeclaredSecretWriter.OWNER_UID, t.getMetadata().getUid()));
             }
         }
         Secret s = o.secret();
@@ -381,11 +448,21 @@ public class DeclaredTokenController implements LeaderWork {
                 s == null ? null : ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT));
         if (!Objects.equals(status, t.getStatus())) {
             PxToken copy = new PxToken();
-            copy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+            copy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+                    .withResourceVersion(t.getMetadata().getResourceVersion()).build());
             copy.setSpec(t.getSpec());
             copy.setStatus(status);
-            resources.updateStatus(copy);
+            pacing.pace();
+            resources.replaceStatus(copy);
         }
+        // recorded once the status says so: a reconcile that failed before is never taken for done
+        if (s != null && o.ready() && DeclaredSecretWriter.ISSUED.equals(o.reason())) {
+            issued.put(t.getMetadata().getUid(), new Issued(t.getSpec(), t.getMetadata().getGeneration(),
+                    s.getMetadata().getResourceVersion()));
+        } else {
+            issued.remove(t.getMetadata().getUid());
+        }
+        return lookAgain(s);
     }
 
     private static PxTokenSpec withSecretName(PxTokenSpec s, String name) {
@@ -393,14 +470,15 @@ public class DeclaredTokenController implements LeaderWork {
                 s.renewBefore(), name, s.secretKey());
     }
 
-    private void reconcileClusterToken(String name) {
+    private Result reconcileClusterToken(String name) {
         var watched = clusterTokens;
-        if (watched == null) {
+        var owned = secretCache;
+        if (watched == null || owned == null) {
             throw new NotSynced();
         }
         ClusterPxToken c = watched.get(null, name);
         if (c == null || c.getMetadata().getDeletionTimestamp() != null) {
-            return;
+            return Result.done();
         }
         List<Condition> before = c.getStatus() == null ? null : c.getStatus().conditions();
         Long generation = c.getMetadata().getGeneration();
@@ -408,7 +486,8 @@ public class DeclaredTokenController implements LeaderWork {
         String closed = tenants ? gateClosed() : null;
         String refused = !tenants ? "ClusterPxTokens are off: pxtoken.tenants.enabled is false (apply k8s/components/tenants)"
                 : closed != null ? closed
-                : spec == null ? "spec is required"
+                : spec == null ? (DeclaredCaches.outOfBounds(c) != null ? DeclaredCaches.outOfBounds(c) + " (the CRD's limit)"
+                        : "spec is required")
                 : LabelSelectors.matchesEverything(spec.namespaceSelector())
                         ? "spec.namespaceSelector must require a label (matchLabels, In, or Exists on a label other than "
                                 + LabelSelectors.NAME_LABEL + "): this one would match every namespace"
@@ -423,7 +502,7 @@ public class DeclaredTokenController implements LeaderWork {
             status = new ClusterPxTokenStatus(List.of(condition(before, false, reason, refused, generation)),
                     generation, 0, 0, List.of());
         } else {
-            var nsWatch = namespaceWatch;
+            var nsWatch = namespaceCache;
             if (nsWatch == null || !nsWatch.synced()) {
                 throw new NotSynced();
             }
@@ -454,11 +533,12 @@ public class DeclaredTokenController implements LeaderWork {
                     failing.add(new ClusterPxTokenStatus.Failing(ns, o.reason(), o.message()));
                 }
                 if (o.secret() != null) {
+                    saw(o.secret());
                     renewal.follow(o.secret());
                     kept.add(o.secret());
                 }
             }
-            for (Secret s : secrets.listManagedLabelled(DeclaredSecretWriter.OWNER_UID, c.getMetadata().getUid())) {
+            for (Secret s : owned.byIndex(DeclaredSecretWriter.OWNER_UID, c.getMetadata().getUid())) {
                 String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
                 if (!keep.contains(key)) {
                     delete(c, s);
@@ -477,11 +557,13 @@ public class DeclaredTokenController implements LeaderWork {
             copy.setMetadata(new ObjectMetaBuilder().withName(name).build());
             copy.setSpec(c.getSpec());
             copy.setStatus(status);
+            pacing.pace();
             resources.updateStatus(copy);
         }
         if (failure != null) {
             throw failure;
         }
+        return Result.after(RESYNC);
     }
 
     /** Secrets a declaration owns under another name (its secretName changed) or in a namespace it no longer matches. */
@@ -502,6 +584,7 @@ public class DeclaredTokenController implements LeaderWork {
         if (controller == null || !owner.getMetadata().getUid().equals(controller.getUid())) {
             return;
         }
+        pacing.pace();
         secrets.delete(s.getMetadata().getNamespace(), s.getMetadata().getName(), s.getMetadata().getResourceVersion());
         LOG.infof("%s %s: deleted Secret %s/%s, no longer declared", owner.getKind(), owner.getMetadata().getName(),
                 s.getMetadata().getNamespace(), s.getMetadata().getName());

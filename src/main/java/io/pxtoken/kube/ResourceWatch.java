@@ -135,4 +135,32 @@ public class ResourceWatch {
                     "Could not write the status of " + where + " (HTTP " + e.getCode() + ")");
         }
     }
+
+    /**
+     * Replaces the status of {@code resource} if it still has the resourceVersion it carries (the cache's): one request,
+     * where {@link #updateStatus} reads the resource first.
+     *
+     * @throws KubernetesConflictException when it changed since (look again once the cache has the change)
+     * @throws KubernetesUnavailableException when the API refuses or cannot be reached
+     */
+    public <T extends HasMetadata> void replaceStatus(T resource) {
+        if (resource.getMetadata().getResourceVersion() == null) {
+            updateStatus(resource);
+            return;
+        }
+        try {
+            cluster.client().resource(resource).updateStatus();
+        } catch (KubernetesClientException e) {
+            String where = resource.getKind() + " " + (resource.getMetadata().getNamespace() == null ? ""
+                    : resource.getMetadata().getNamespace() + "/") + resource.getMetadata().getName();
+            if (e.getCode() == 409) {
+                throw new KubernetesConflictException(where + " changed while its status was written");
+            }
+            if (e.getCode() == 404) {
+                throw new SecretNotFoundException(where + " is gone");
+            }
+            throw new KubernetesUnavailableException(e.getCode() == 0 ? 503 : 502, "kubernetes-error",
+                    "Could not write the status of " + where + " (HTTP " + e.getCode() + ")");
+        }
+    }
 }

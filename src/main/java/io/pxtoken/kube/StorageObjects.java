@@ -3,6 +3,7 @@ package io.pxtoken.kube;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpecBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -18,7 +20,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 /**
  * Reads what names the Secrets Portworx takes tokens from: StorageClasses, PersistentVolumes and PersistentVolumeClaims,
  * cluster-wide ({@code get list watch} in the ClusterRole of {@code k8s/checks-rbac.yaml}). Each comes back as a record of
- * the few fields the check needs. Reads only.
+ * the few fields the check needs. Reads only. The leader's check reads them from informer caches that keep only those
+ * fields ({@link #TRIM_STORAGE_CLASS}, {@link #TRIM_VOLUME}, {@link #TRIM_CLAIM}); a request on any replica lists them.
  */
 @ApplicationScoped
 public class StorageObjects {
@@ -37,6 +40,38 @@ public class StorageObjects {
     public record ClaimInfo(String namespace, String name, String storageClassName, String volumeName) {
     }
 
+    /** The prefix of the PV annotations that record the provisioner's deletion secret (its name and namespace). */
+    public static final String DELETION_SECRET_PREFIX = "volume.kubernetes.io/provisioner-deletion-secret-";
+
+    /** What a cache keeps of a StorageClass: its name, uid and parameters. */
+    public static final UnaryOperator<StorageClass> TRIM_STORAGE_CLASS = sc -> {
+        Trim.metadata(sc, Trim.NONE, Trim.NONE);
+        sc.setMountOptions(null);
+        sc.setAllowedTopologies(null);
+        sc.getAdditionalProperties().clear();
+        return sc;
+    };
+
+    /** What a cache keeps of a PersistentVolume: its name and deletion-secret annotations. */
+    public static final UnaryOperator<PersistentVolume> TRIM_VOLUME = pv -> {
+        Trim.metadata(pv, Trim.NONE, Trim.prefixed(DELETION_SECRET_PREFIX));
+        pv.setSpec(null);
+        pv.setStatus(null);
+        pv.getAdditionalProperties().clear();
+        return pv;
+    };
+
+    /** What a cache keeps of a PersistentVolumeClaim: its namespace, name, StorageClass and volume. */
+    public static final UnaryOperator<PersistentVolumeClaim> TRIM_CLAIM = c -> {
+        Trim.metadata(c, Trim.NONE, Trim.NONE);
+        var spec = c.getSpec();
+        c.setSpec(spec == null ? null : new PersistentVolumeClaimSpecBuilder().withStorageClassName(spec.getStorageClassName())
+                .withVolumeName(spec.getVolumeName()).build());
+        c.setStatus(null);
+        c.getAdditionalProperties().clear();
+        return c;
+    };
+
     private final KubernetesCluster cluster;
 
     public StorageObjects(KubernetesCluster cluster) {
@@ -45,21 +80,17 @@ public class StorageObjects {
 
     public List<StorageClassInfo> storageClasses() {
         return read("storageclasses", () -> cluster.client().storage().v1().storageClasses().list().getItems())
-                .stream().map(StorageObjects::of).toList();
+                .stream().map(StorageObjects::storageClass).toList();
     }
 
     public List<VolumeInfo> persistentVolumes() {
         return read("persistentvolumes", () -> cluster.client().persistentVolumes().list().getItems()).stream()
-                .map((PersistentVolume pv) -> new VolumeInfo(pv.getMetadata().getName(), orEmpty(pv.getMetadata().getAnnotations())))
-                .toList();
+                .map(StorageObjects::volume).toList();
     }
 
     public List<ClaimInfo> claims() {
         return read("persistentvolumeclaims", () -> cluster.client().persistentVolumeClaims().inAnyNamespace().list().getItems())
-                .stream().map((PersistentVolumeClaim c) -> new ClaimInfo(c.getMetadata().getNamespace(), c.getMetadata().getName(),
-                        c.getSpec() == null ? null : c.getSpec().getStorageClassName(),
-                        c.getSpec() == null ? null : c.getSpec().getVolumeName()))
-                .toList();
+                .stream().map(StorageObjects::claim).toList();
     }
 
     /**
@@ -92,8 +123,18 @@ public class StorageObjects {
         return informer::close;
     }
 
-    private static StorageClassInfo of(StorageClass sc) {
+    public static StorageClassInfo storageClass(StorageClass sc) {
         return new StorageClassInfo(sc.getMetadata().getName(), sc.getMetadata().getUid(), orEmpty(sc.getParameters()));
+    }
+
+    public static VolumeInfo volume(PersistentVolume pv) {
+        return new VolumeInfo(pv.getMetadata().getName(), orEmpty(pv.getMetadata().getAnnotations()));
+    }
+
+    public static ClaimInfo claim(PersistentVolumeClaim c) {
+        return new ClaimInfo(c.getMetadata().getNamespace(), c.getMetadata().getName(),
+                c.getSpec() == null ? null : c.getSpec().getStorageClassName(),
+                c.getSpec() == null ? null : c.getSpec().getVolumeName());
     }
 
     private static Map<String, String> orEmpty(Map<String, String> m) {

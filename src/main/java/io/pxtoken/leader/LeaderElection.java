@@ -19,15 +19,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.Leadership;
-import io.pxtoken.kube.SecretWatch;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * One election for everything that runs on one replica only. The holder of the Lease
  * {@code pxtoken.leader-election.lease-name} (default {@code px-token-service}) runs every {@link LeaderWork} that is on
  * here; the other replicas wait for it to go. One Lease, renewed every {@code retry-period}, whatever the number of
- * works: the renewals of a Lease are most of what an idle leader does. The works' Secret watches are opened together
- * and share one informer per namespace. Outside a cluster, or with every work off,
+ * works: the renewals of a Lease are most of what an idle leader does. The reconcilers run as one work, the controller
+ * runtime ({@link Controllers}), whose caches share one informer per kind and namespace. Outside a cluster, or with every
+ * work off,
  * nothing is elected.
  */
 @ApplicationScoped
@@ -38,7 +38,6 @@ public class LeaderElection {
     private final PxTokenConfig config;
     private final KubernetesCluster cluster;
     private final Leadership leadership;
-    private final SecretWatch secrets;
     private final Iterable<LeaderWork> works;
     private final AtomicInteger leader = new AtomicInteger();
 
@@ -47,18 +46,17 @@ public class LeaderElection {
     private volatile CompletableFuture<?> election;
 
     @Inject
-    public LeaderElection(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, SecretWatch secrets,
-            MeterRegistry registry, Instance<LeaderWork> works) {
-        this(config, cluster, leadership, secrets, registry, (Iterable<LeaderWork>) works);
+    public LeaderElection(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, MeterRegistry registry,
+            Instance<LeaderWork> works) {
+        this(config, cluster, leadership, registry, (Iterable<LeaderWork>) works);
     }
 
     /** An election for the given works only: a second replica in a test. */
-    public LeaderElection(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, SecretWatch secrets,
-            MeterRegistry registry, Iterable<LeaderWork> works) {
+    public LeaderElection(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, MeterRegistry registry,
+            Iterable<LeaderWork> works) {
         this.config = config;
         this.cluster = cluster;
         this.leadership = leadership;
-        this.secrets = secrets;
         this.works = works;
         Gauge.builder("pxtoken_leader", leader, AtomicInteger::get)
                 .description("1 on the replica that holds the Lease: it renews managed tokens, reconciles PxTokens and runs the token check")
@@ -129,16 +127,13 @@ public class LeaderElection {
         leading = true;
         leader.set(1);
         LOG.info("Leader election: this replica leads");
-        // the works follow the same managed Secrets: their watches opened together share one informer per namespace
-        secrets.together(() -> {
-            for (LeaderWork w : running) {
-                try {
-                    w.startLeading();
-                } catch (RuntimeException e) {
-                    LOG.warnf("%s: could not start (%s)", name(w), e.getClass().getName());
-                }
+        for (LeaderWork w : running) {
+            try {
+                w.startLeading();
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: could not start (%s)", name(w), e.getClass().getName());
             }
-        });
+        }
     }
 
     private synchronized void stopLeading() {

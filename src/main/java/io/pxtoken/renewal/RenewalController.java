@@ -7,12 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,28 +18,36 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.pxtoken.auth.TokenBuckets;
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.KubernetesCluster;
-import io.pxtoken.leader.LeaderWork;
+import io.pxtoken.kube.Caches;
 import io.pxtoken.kube.ManagedSecrets;
-import io.pxtoken.kube.SecretWatch;
+import io.pxtoken.kube.SecretCaches;
+import io.pxtoken.leader.Controllers;
+import io.pxtoken.leader.Key;
+import io.pxtoken.leader.Reconciler;
+import io.pxtoken.leader.Result;
+import io.pxtoken.leader.WorkQueue;
+import io.pxtoken.leader.WritePacing;
 import io.pxtoken.kube.TokenSecrets;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Keeps every managed token valid. The leader (one replica, through {@link io.pxtoken.leader.LeaderElection}) follows the managed Secrets with
- * informers and keeps one timer per Secret: at its {@code renewal-time} annotation, now when it was signed with a
- * key other than the current one, later after a failure (10 s, doubling, at most 5 minutes). All state is on the
- * Secrets, so a new leader, or a restart, carries on where the last one stopped and renews nothing early.
+ * Keeps every managed token valid: a reconciler on the leader's runtime ({@link Controllers}, under the one Lease). It
+ * follows the managed Secrets through the leader's shared cache (a few annotations each, never the token) and keeps
+ * one timer per Secret, by the service's clock: at its {@code renewal-time} annotation, now when it was signed with a
+ * key other than the current one, later after a failure (10 s, doubling, at most 5 minutes). Each
+ * {@code pxtoken.renewal.tick} the schedule's key looks at the earliest timer and at the key; a Secret due is queued
+ * and renewed by one of the runtime's workers (never two on one Secret), its writes paced by {@link WritePacing}. All
+ * state is on the Secrets, so a new leader, or a restart, carries on where the last one stopped and renews nothing
+ * early.
  */
 @ApplicationScoped
-@Unremovable // found through Instance<LeaderWork> too
-public class RenewalController implements LeaderWork {
+@Unremovable // found through Instance<Reconciler> too
+public class RenewalController implements Reconciler {
 
     private static final Logger LOG = Logger.getLogger(RenewalController.class);
-    private static final String PACE = "renewals";
 
     /** A Secret's place in the schedule. */
     private record Due(Instant at, long seq, String key) {
@@ -58,10 +63,10 @@ public class RenewalController implements LeaderWork {
         volatile Due due;
         volatile int failures;
         volatile Instant retryAt;
-        /** A renewal of this Secret is under way: never two at once. */
-        volatile boolean running;
         /** Why the last renewal failed, while it fails; the next success records it on the Secret. */
         volatile String lastFailure;
+        /** The key of the declaration that owns the Secret (its status reports a failing renewal), or null. */
+        volatile Key owner;
 
         Tracked(String namespace, String name) {
             this.namespace = namespace;
@@ -72,15 +77,23 @@ public class RenewalController implements LeaderWork {
             keyFingerprint = ManagedSecrets.annotation(s, ManagedSecrets.KEY_FINGERPRINT);
             renewalTime = ManagedSecrets.instantAnnotation(s, ManagedSecrets.RENEWAL_TIME);
             optedOut = "false".equals(ManagedSecrets.annotation(s, ManagedSecrets.RENEW));
+            owner = s.getMetadata().getOwnerReferences() == null ? null : s.getMetadata().getOwnerReferences().stream()
+                    .filter(r -> Boolean.TRUE.equals(r.getController()) && r.getName() != null)
+                    .map(r -> "PxToken".equals(r.getKind()) ? new Key("PxToken", namespace, r.getName())
+                            : "ClusterPxToken".equals(r.getKind()) ? Key.cluster("ClusterPxToken", r.getName()) : null)
+                    .filter(Objects::nonNull).findFirst().orElse(null);
         }
     }
 
-    /** Renewals under way at once; the pacer, not this, sets the rate. */
-    static final int WORKERS = 4;
+    /** The kind of the keys of managed Secrets. */
+    static final String SECRET = "Secret";
+    /** The one key of the schedule: looked at every {@code pxtoken.renewal.tick}. */
+    static final Key SCHEDULE = Key.cluster("RenewalSchedule", "schedule");
 
     private final PxTokenConfig config;
     private final KubernetesCluster cluster;
-    private final SecretWatch watch;
+    private final Controllers controllers;
+    private final WritePacing pacing;
     private final SecretRenewer renewer;
     private final TokenSecrets secrets;
     private final ManagedAlgorithm managed;
@@ -95,21 +108,18 @@ public class RenewalController implements LeaderWork {
     private final ConcurrentSkipListSet<Due> schedule = new ConcurrentSkipListSet<>(
             Comparator.comparing(Due::at).thenComparingLong(Due::seq));
     private final AtomicLong seq = new AtomicLong();
-    /** Renewals at most {@code qps} per second after a burst: a rotation of thousands never floods the API server. */
-    private final TokenBuckets pacer;
-
-    private volatile boolean leading;
     private volatile String keySeen;
-    private volatile AutoCloseable informers;
-    private ScheduledExecutorService ticker;
-    private ExecutorService worker;
+    /** The runtime's queue while this replica leads. */
+    private volatile WorkQueue queue;
 
-    public RenewalController(PxTokenConfig config, KubernetesCluster cluster, SecretWatch watch, SecretRenewer renewer,
-            TokenSecrets secrets, ManagedAlgorithm managed, RenewalMetrics metrics, RenewalScope scope, Clock clock) {
+    public RenewalController(PxTokenConfig config, KubernetesCluster cluster, Controllers controllers, WritePacing pacing,
+            SecretRenewer renewer, TokenSecrets secrets, ManagedAlgorithm managed, RenewalMetrics metrics, RenewalScope scope,
+            Clock clock) {
         this.secrets = secrets;
         this.config = config;
         this.cluster = cluster;
-        this.watch = watch;
+        this.controllers = controllers;
+        this.pacing = pacing;
         this.renewer = renewer;
         this.managed = managed;
         this.metrics = metrics;
@@ -117,8 +127,6 @@ public class RenewalController implements LeaderWork {
         this.clock = clock;
         this.namespaces = config.secrets().namespaces().orElse(List.of());
         this.everywhere = config.tenants().enabled();
-        // paced in real (monotonic) time: the rate protects the API server, whatever the service's clock says
-        this.pacer = new TokenBuckets("renewals", config.kubernetes().qps(), config.kubernetes().burst(), System::nanoTime);
     }
 
     /** 1 on {@code pxtoken_renewal_enabled} when this replica takes part in the election for renewal. */
@@ -140,7 +148,12 @@ public class RenewalController implements LeaderWork {
 
     /** Whether this replica renews now. */
     public boolean leading() {
-        return leading;
+        return queue != null && controllers.running(this);
+    }
+
+    @Override
+    public Set<String> kinds() {
+        return Set.of(SECRET, SCHEDULE.kind());
     }
 
     /**
@@ -157,44 +170,53 @@ public class RenewalController implements LeaderWork {
      * Secret may reach the informer before its declaration is known).
      */
     public void follow(Secret s) {
-        if (leading && ManagedSecrets.managed(s)) {
+        if (queue != null && ManagedSecrets.managed(s)) {
             changed(s);
         }
     }
 
     @Override
-    public synchronized void startLeading() {
-        if (leading) {
-            return;
-        }
+    public void open(Setup setup) {
         LOG.infof("Renewal: this replica leads; watching token Secrets in %s", everywhere ? "every namespace" : namespaces);
-        leading = true;
         keySeen = managed.fingerprint();
-        worker = Executors.newFixedThreadPool(WORKERS, LeaderWork.threads("token-renewal"));
-        ticker = Executors.newSingleThreadScheduledExecutor(LeaderWork.threads("token-renewal-timer"));
-        informers = everywhere ? watch.watchEverywhere(this::changed, this::removed)
-                : watch.watch(namespaces, this::changed, this::removed);
-        long tick = Math.max(10, config.renewal().tick().toMillis());
-        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        setup.cache(SecretCaches.managed(everywhere ? null : namespaces, RenewalScope.OWNER_UID), new Caches.Events<>() {
+            @Override
+            public void changed(Secret s) {
+                RenewalController.this.changed(s);
+            }
+
+            @Override
+            public void removed(Secret s) {
+                RenewalController.this.removed(s);
+            }
+        });
+        queue = setup.queue();
+        queue.add(SCHEDULE);
     }
 
     @Override
-    public synchronized void stopLeading() {
-        if (!leading) {
-            return;
-        }
+    public void closed() {
         LOG.info("Renewal: this replica no longer leads");
-        leading = false;
-        try {
-            informers.close();
-        } catch (Exception e) {
-            LOG.debugf("Closing informers: %s", e.getClass().getName());
-        }
-        ticker.shutdownNow();
-        worker.shutdownNow();
+        queue = null;
         tracked.keySet().forEach(metrics::forget);
         tracked.clear();
         schedule.clear();
+    }
+
+    @Override
+    public Result reconcile(Key key) throws InterruptedException {
+        if (key.equals(SCHEDULE)) {
+            tick();
+            return Result.after(Duration.ofMillis(Math.max(10, config.renewal().tick().toMillis())));
+        }
+        String k = key.namespace() + "/" + key.name();
+        Tracked t = tracked.get(k);
+        if (t != null && queue != null) {
+            // paced in real (monotonic) time: the rate protects the API server, whatever the service's clock says
+            pacing.await();
+            renewNow(k, t);
+        }
+        return Result.done();
     }
 
     private static String key(Secret s) {
@@ -273,7 +295,8 @@ public class RenewalController implements LeaderWork {
             }
             Instant now = clock.instant();
             Due first;
-            while (leading && (first = schedule.isEmpty() ? null : schedule.first()) != null && !first.at().isAfter(now)) {
+            WorkQueue q = queue;
+            while (q != null && (first = schedule.isEmpty() ? null : schedule.first()) != null && !first.at().isAfter(now)) {
                 if (!schedule.remove(first)) {
                     continue;
                 }
@@ -282,34 +305,11 @@ public class RenewalController implements LeaderWork {
                     continue;
                 }
                 t.due = null;
-                if (t.running) {
-                    // the informer saw this Secret change while it was being renewed: look again after that
-                    reschedule(first.key(), t, now.plusMillis(Math.max(10, config.renewal().tick().toMillis())));
-                    continue;
-                }
-                t.running = true;
-                try {
-                    pacer.await(PACE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    t.running = false;
-                    return;
-                }
-                String key = first.key();
-                worker.submit(() -> renew(key, t));
+                // one worker per key: a Secret that changes while it is renewed is looked at again after that renewal
+                q.add(new Key(SECRET, t.namespace, t.name));
             }
         } catch (RuntimeException e) {
             LOG.warnf("Renewal timer: %s", e.getClass().getName());
-        }
-    }
-
-    private void renew(String key, Tracked t) {
-        try {
-            if (leading) {
-                renewNow(key, t);
-            }
-        } finally {
-            t.running = false;
         }
     }
 
@@ -357,6 +357,11 @@ public class RenewalController implements LeaderWork {
         t.retryAt = clock.instant().plus(wait);
         LOG.warnf("Renewal of Secret %s failed (%s); retry in %ss", key, reason, wait.toSeconds());
         reschedule(key, t, t.retryAt);
+        // a failure writes nothing to the Secret: its declaration hears of it from here
+        WorkQueue q = queue;
+        if (q != null && t.owner != null) {
+            q.add(t.owner);
+        }
     }
 
     /** 10 s, 20 s, 40 s ... at most 5 minutes (pxtoken.renewal.first-retry, max-retry-interval). */

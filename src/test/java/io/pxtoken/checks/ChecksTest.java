@@ -111,6 +111,9 @@ class ChecksTest {
     @Inject
     ChecksController controller;
 
+    @Inject
+    io.pxtoken.leader.Controllers controllers;
+
     static FakeKubernetesAuth kube;
     static final String CHECKER = "checker-token";
     static final String NOBODY = "nobody-token";
@@ -549,14 +552,14 @@ class ChecksTest {
         int count = csi.get().get(0).getCount();
         String series = CheckMetrics.VERDICT + "{name=\"px-good\",namespace=\"portworx\",verdict=\"ok\"} 1.0";
         assertTrue(given().get("/q/metrics").then().extract().asString().contains(series));
-        controller.stopLeading();
+        controllers.stopLeading();
         try {
             String metrics = given().get("/q/metrics").then().extract().asString();
             assertFalse(metrics.contains(CheckMetrics.VERDICT + "{"), "a replica that does not lead has no verdicts");
             assertFalse(metrics.contains(CheckMetrics.EXPIRATION + "{"));
             assertFalse(metrics.contains(CheckMetrics.BY_STORAGE_CLASS + "{"));
         } finally {
-            controller.startLeading();
+            controllers.startLeading();
         }
         within(Duration.ofSeconds(20), () -> given().get("/q/metrics").then().extract().asString().contains(series),
                 "the new leader checks at once, without waiting for the interval");

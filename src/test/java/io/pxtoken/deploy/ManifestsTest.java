@@ -218,8 +218,8 @@ class ManifestsTest {
         // storage objects (never Secrets); Secrets everywhere only with the tenants component
         Map<String, Set<String>> checks = Map.of(
                 "storage.k8s.io/storageclasses", Set.of("list", "watch"),
-                "/persistentvolumes", Set.of("list"),
-                "/persistentvolumeclaims", Set.of("list"));
+                "/persistentvolumes", Set.of("list", "watch"),
+                "/persistentvolumeclaims", Set.of("list", "watch"));
         Map<String, Map<String, Set<String>>> clusterRoles = Map.of(
                 "px-token-service-declared", Map.of("pxtoken.io/pxtokens", Set.of("get", "list", "watch"),
                         "pxtoken.io/clusterpxtokens", Set.of("get", "list", "watch"),

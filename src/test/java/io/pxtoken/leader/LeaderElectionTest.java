@@ -33,7 +33,7 @@ class LeaderElectionTest {
         };
         var registry = new SimpleMeterRegistry();
         // no config, cluster or Leadership: any attempt to elect would fail here
-        LeaderElection election = new LeaderElection(null, null, null, null, registry, List.of(off));
+        LeaderElection election = new LeaderElection(null, null, null, registry, List.of(off));
         election.run("replica");
         election.stop();
         assertFalse(election.leading());

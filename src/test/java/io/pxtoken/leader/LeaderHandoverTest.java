@@ -25,7 +25,6 @@ import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.declared.DeclaredTokenController;
 import io.pxtoken.kube.KubernetesCluster;
 import io.pxtoken.kube.Leadership;
-import io.pxtoken.kube.SecretWatch;
 import io.pxtoken.renewal.RenewalController;
 import io.pxtoken.cluster.EnforcedRbac;
 import io.pxtoken.cluster.RbacDenials;
@@ -105,9 +104,6 @@ class LeaderHandoverTest {
     Leadership leadership;
 
     @Inject
-    SecretWatch watch;
-
-    @Inject
     MeterRegistry registry;
 
     /** The requests for Secrets of namespace test that the mock has received since the last call. */
@@ -148,7 +144,7 @@ class LeaderHandoverTest {
         assertEquals(1, secretWatches.stream().filter(p -> !p.contains("watch=true")).count(), secretWatches.toString());
 
         Counting work = new Counting();
-        LeaderElection second = new LeaderElection(config, cluster, leadership, watch, new SimpleMeterRegistry(), List.of(work));
+        LeaderElection second = new LeaderElection(config, cluster, leadership, new SimpleMeterRegistry(), List.of(work));
         second.run("second");
         Thread.sleep(3_000);
         assertTrue(first.leading());

@@ -119,6 +119,9 @@ class TrustTest {
     RenewalController renewal;
 
     @Inject
+    io.pxtoken.leader.Controllers controllers;
+
+    @Inject
     DeclaredTokenController declared;
 
     @Inject
@@ -251,13 +254,13 @@ class TrustTest {
     void aLeaderThatStartsAfterTwoRotationsStillReSignsEveryGenuineSecret() throws Exception {
         mint("before-rotations", "1h", "[\"system.user\"]");
         String jti = ManagedSecrets.annotation(secret("before-rotations"), ManagedSecrets.JTI);
-        renewal.stopLeading();
+        controllers.stopLeading();
         try {
             // two rotations: neither the current key nor the one before signed the stored token
             rotate(key.equals(FIRST) ? SECOND : FIRST);
             rotate(THIRD.equals(key) ? FIRST : THIRD);
         } finally {
-            renewal.startLeading();
+            controllers.startLeading();
         }
         String fingerprint = SharedSecret.fingerprint(key.getBytes(StandardCharsets.UTF_8));
         within(Duration.ofSeconds(30), () -> fingerprint.equals(ManagedSecrets.annotation(secret("before-rotations"),

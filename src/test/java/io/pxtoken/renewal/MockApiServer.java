@@ -32,7 +32,8 @@ public final class MockApiServer {
         for (int i = 1; i < parts.length; i++) {
             String prev = parts[i - 1];
             b.append('/').append(prev.equals("namespaces") ? "{ns}"
-                    : Set.of("secrets", "leases", "events", "pxtokens", "clusterpxtokens", "storageclasses").contains(prev)
+                    : Set.of("secrets", "leases", "events", "pxtokens", "clusterpxtokens", "storageclasses",
+                            "validatingadmissionpolicies", "validatingadmissionpolicybindings").contains(prev) && !parts[i].isEmpty()
                             ? "{name}" : parts[i]);
         }
         return b + query;
@@ -46,12 +47,32 @@ public final class MockApiServer {
         System.out.println("mock API server on http://127.0.0.1:" + port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
         // the mock keeps every request it received: take them, and print what came every 10 s (method, path shape)
+        // a load driver calling as bearer "driver" (bench/declared-apart.sh) is tallied apart from the service; the
+        // service's totals since the start come every 10 s too: requests (leases apart), lists, writes, watches
         Map<String, Integer> seen = new TreeMap<>();
+        Map<String, Long> totals = new TreeMap<>(Map.of("service", 0L, "service-lists", 0L, "service-writes", 0L,
+                "service-watches", 0L, "service-leases", 0L, "driver", 0L));
         long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             RecordedRequest r = server.takeRequest(100, TimeUnit.MILLISECONDS);
             if (r != null) {
-                seen.merge(r.getMethod() + " " + shape(r.getPath()), 1, Integer::sum);
+                boolean driver = "Bearer driver".equals(r.getHeader("Authorization"));
+                String shape = shape(r.getPath());
+                seen.merge((driver ? "driver " : "") + r.getMethod() + " " + shape, 1, Integer::sum);
+                if (driver) {
+                    totals.merge("driver", 1L, Long::sum);
+                } else if (shape.contains("/leases")) {
+                    totals.merge("service-leases", 1L, Long::sum);
+                } else if (shape.endsWith("?watch")) {
+                    totals.merge("service-watches", 1L, Long::sum);
+                } else {
+                    totals.merge("service", 1L, Long::sum);
+                    if ("GET".equals(r.getMethod()) && shape.endsWith("?list")) {
+                        totals.merge("service-lists", 1L, Long::sum);
+                    } else if (!"GET".equals(r.getMethod())) {
+                        totals.merge("service-writes", 1L, Long::sum);
+                    }
+                }
             }
             if (System.nanoTime() >= next) {
                 next += TimeUnit.SECONDS.toNanos(10);
@@ -59,6 +80,9 @@ public final class MockApiServer {
                     System.out.println("requests " + java.time.Instant.now() + " " + seen);
                     seen.clear();
                 }
+                StringBuilder line = new StringBuilder("totals " + java.time.Instant.now());
+                totals.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+                System.out.println(line);
             }
         }
     }

@@ -81,6 +81,9 @@ class RenewalBench {
     RenewalController controller;
 
     @Inject
+    io.pxtoken.leader.Controllers controllers;
+
+    @Inject
     TokenIssuer issuer;
 
     @Inject
@@ -140,7 +143,7 @@ class RenewalBench {
     @Test
     void renewal() throws Exception {
         io.pxtoken.Eventually.within(Duration.ofSeconds(60), controller::leading, "leads");
-        controller.stopLeading();
+        controllers.stopLeading();
         KubernetesClient client = server.getClient();
         long started = System.nanoTime();
         for (int i = 0; i < SECRETS; i++) {
@@ -158,7 +161,7 @@ class RenewalBench {
         long before = usedHeap();
         Map<String, Long> classesBefore = histogram();
         started = System.nanoTime();
-        controller.startLeading();
+        controllers.startLeading();
         io.pxtoken.Eventually.within(Duration.ofMinutes(10), () -> controller.tracked() == SECRETS, "all Secrets followed");
         System.out.printf("BENCH informers synced %d Secrets in %.1f s%n", SECRETS, (System.nanoTime() - started) / 1e9);
         forgetRequests();

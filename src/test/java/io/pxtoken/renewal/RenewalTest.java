@@ -89,6 +89,9 @@ class RenewalTest {
     @Inject
     RenewalController controller;
 
+    @Inject
+    io.pxtoken.leader.Controllers controllers;
+
     @BeforeEach
     void leader() throws InterruptedException {
         within(Duration.ofSeconds(30), controller::leading, "this replica leads");
@@ -231,8 +234,8 @@ class RenewalTest {
         clock.pin(Instant.now());
         mint("steady", "1h", "");
         String jti = annotation(secret("steady"), ManagedSecrets.JTI);
-        controller.stopLeading();
-        controller.startLeading();
+        controllers.stopLeading();
+        controllers.startLeading();
         Thread.sleep(500);
         assertEquals(jti, annotation(secret("steady"), ManagedSecrets.JTI));
     }

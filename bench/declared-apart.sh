@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Declared tokens at scale (issue 22), the service and the API server in separate processes as bench/renewal-apart.sh:
+# the packaged service (the JAVA_OPTS of src/main/docker/Dockerfile.jvm, the Deployment's 256Mi as -XX:MaxRAM) leads
+# against the fabric8 mock API server (CRUD mode, io.pxtoken.renewal.MockApiServer, its own JVM); the load is declared
+# by io.pxtoken.declared.DeclaredLoad (a third JVM, calling as bearer "driver", tallied apart by the mock).
+#
+#   SCENARIO=scale  PXTOKENS PxTokens over NAMESPACES namespaces, all declared at once: seconds until all are Ready
+#                   (bound: writes at QPS), the service's API requests per PxToken and its LISTs, the live heap added
+#                   per 1,000 declared tokens (class histogram after a full GC), then its idle CPU over IDLE s.
+#   SCENARIO=fair   BACKLOG PxTokens in one namespace, then at once a ClusterPxToken over NAMESPACES namespaces:
+#                   seconds until its NAMESPACES Secrets exist (bound: NAMESPACES / QPS + 60 s).
+#   SCENARIO=big    PXTOKENS PxTokens with an ANNOTATION-byte annotation each: the service stays up, serves
+#                   POST /v1/tokens, and says what it made of them.
+#
+#   SCENARIO=scale PXTOKENS=10000 NAMESPACES=100 bash bench/declared-apart.sh
+#   SCENARIO=fair BACKLOG=2000 NAMESPACES=300 bash bench/declared-apart.sh
+#   SCENARIO=big PXTOKENS=1000 NAMESPACES=10 ANNOTATION=256000 bash bench/declared-apart.sh
+#
+# Only 127.0.0.1 is contacted. Needs java, jcmd, curl; builds the jar and the test classes if missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SCENARIO="${SCENARIO:-scale}"
+PXTOKENS="${PXTOKENS:-10000}"
+NAMESPACES="${NAMESPACES:-100}"
+BACKLOG="${BACKLOG:-2000}"
+ANNOTATION="${ANNOTATION:-256000}"
+QPS="${QPS:-20}"
+SETTLE="${SETTLE:-30}"
+IDLE="${IDLE:-60}"
+LIMIT="${LIMIT:-256m}"
+WORKERS="${WORKERS:-4}"
+TIMEOUT="${TIMEOUT:-3600}"
+API_PORT="${API_PORT:-18443}"
+HTTP_PORT="${HTTP_PORT:-18080}"
+
+log() { printf '[declared-apart.sh] %s\n' "$*" >&2; }
+for tool in curl java jcmd; do
+    command -v "$tool" >/dev/null 2>&1 || { log "$tool is required"; exit 1; }
+done
+
+JAR=target/quarkus-app/quarkus-run.jar
+[[ -f "$JAR" && -f target/test-classes/io/pxtoken/declared/DeclaredLoad.class && "${REBUILD:-0}" != "1" ]] || \
+    ./mvnw -B -q package -DskipTests
+[[ -f target/test.classpath && "${REBUILD:-0}" != "1" ]] || \
+    ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
+CP="target/classes:target/test-classes:$(cat target/test.classpath)"
+OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
+[[ -n "$OPTS" ]] || { log "no ENV JAVA_OPTS line in src/main/docker/Dockerfile.jvm"; exit 1; }
+
+WORK=$(mktemp -d)
+API_PID=
+APP_PID=
+cleanup() {
+    if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
+    if [[ -n "$API_PID" ]]; then kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; fi
+    if [[ "${KEEP:-0}" == "1" ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+live_bytes() { jcmd "$1" GC.class_histogram | awk '/^Total/ {print $3}'; }
+now_ns() { date +%s%N; }
+since() { awk -v n=$(( $(now_ns) - $1 )) 'BEGIN {printf "%.1f", n / 1e9}'; }
+metric() { curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -E "$1" | awk '{s += $NF} END {printf "%d", s}'; }
+load() { java -Xmx1g -cp "$CP" io.pxtoken.declared.DeclaredLoad "http://127.0.0.1:$API_PORT" "$@"; }
+# the service's request totals the mock printed last (it prints them every 10 s): total() NAME
+total() { grep '^totals ' "$WORK/api.log" | tail -n 1 | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
+alive() { [[ -z "$APP_PID" ]] || kill -0 "$APP_PID" 2>/dev/null || { log "the service died"; tail -n 40 "$WORK/app.log" >&2; exit 1; }; }
+wait_for() { # description, seconds, command...
+    local what=$1 limit=$2; shift 2
+    local deadline=$(( $(date +%s) + limit ))
+    while ! "$@"; do
+        alive
+        (( $(date +%s) < deadline )) || { log "timed out waiting for $what"; tail -n 30 "$WORK/app.log" >&2; exit 1; }
+        sleep 1
+    done
+}
+
+java -Xmx3g -cp "$CP" io.pxtoken.renewal.MockApiServer "$API_PORT" > "$WORK/api.log" 2>&1 &
+API_PID=$!
+wait_for "the mock API server" 60 grep -q "mock API server" "$WORK/api.log"
+load setup "$NAMESPACES"
+
+mkdir -p "$WORK/keys"
+printf '1%.0s' $(seq 1 64) > "$WORK/keys/shared-secret"
+cat > "$WORK/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: mock, cluster: {server: "http://127.0.0.1:$API_PORT"}}]
+users: [{name: bench, user: {token: bench}}]  # a bearer token, as a pod has; with none, fabric8 re-reads this file before every request
+contexts: [{name: mock, context: {cluster: mock, user: bench, namespace: bench}}]
+current-context: mock
+EOF
+namespaces=$(seq 0 $((NAMESPACES - 1)) | sed 's/^/ns-/' | paste -sd,)
+# shellcheck disable=SC2086
+KUBECONFIG="$WORK/kubeconfig" java $OPTS -XX:MaxRAM="$LIMIT" -XX:+ExitOnOutOfMemoryError \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
+    -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.auth.enabled=false -Dpxtoken.rate-limit.enabled=false \
+    -Dpxtoken.secrets.namespaces="$namespaces" -Dpxtoken.tenants.enabled=true -Dpxtoken.checks.continuous=false \
+    -Dpxtoken.leader-election.namespace=bench -Dpxtoken.kubernetes.qps="$QPS" -Dpxtoken.kubernetes.burst=$((QPS * 2)) \
+    -Dpxtoken.controller.workers="$WORKERS" \
+    -Dquarkus.log.category.\"io.pxtoken.renewal\".level=WARN -jar "$JAR" > "$WORK/app.log" 2>&1 &
+APP_PID=$!
+wait_for "the service to be ready" 60 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/q/health/ready"
+leads() { [[ "$(metric '^pxtoken_leader ')" == "1" ]]; }
+wait_for "the service to lead" 60 leads
+sleep 12
+log "scenario $SCENARIO at qps $QPS, $WORKERS workers, -XX:MaxRAM=$LIMIT"
+
+case "$SCENARIO" in
+scale)
+    live0=$(live_bytes "$APP_PID")
+    requests0=$(total service); lists0=$(total service-lists); writes0=$(total service-writes)
+    started=$(now_ns)
+    load pxtokens "$PXTOKENS" "$NAMESPACES"
+    log "declared $PXTOKENS PxTokens in $(since "$started") s"
+    all_ready() { local r; r=$(load ready); [[ "${r%% *}" -ge "$PXTOKENS" ]]; }
+    wait_for "every PxToken Ready" "$TIMEOUT" all_ready
+    seconds=$(since "$started")
+    sleep 11   # the mock's next tally
+    requests=$(( $(total service) - requests0 )); lists=$(( $(total service-lists) - lists0 ))
+    writes=$(( $(total service-writes) - writes0 ))
+    printf 'BENCH %d PxTokens over %d namespaces Ready in %s s at qps %s (writes alone: at least %.0f s)\n' "$PXTOKENS" \
+        "$NAMESPACES" "$seconds" "$QPS" "$(awk -v n="$PXTOKENS" -v q="$QPS" 'BEGIN {print (n - 2 * q) / q}')"
+    printf 'BENCH service API requests: %d (%.2f per PxToken), of them %d writes (%.2f per PxToken) and %d LISTs\n' \
+        "$requests" "$(awk -v a="$requests" -v n="$PXTOKENS" 'BEGIN {print a / n}')" "$writes" \
+        "$(awk -v a="$writes" -v n="$PXTOKENS" 'BEGIN {print a / n}')" "$lists"
+    live1=$(live_bytes "$APP_PID")
+    printf 'BENCH live heap added: %.1f MiB for %d declared tokens, %.1f MiB per 1,000; RSS %s MiB\n' \
+        "$(awk -v a="$live0" -v b="$live1" 'BEGIN {print (b - a) / 1048576}')" "$PXTOKENS" \
+        "$(awk -v a="$live0" -v b="$live1" -v n="$PXTOKENS" 'BEGIN {print (b - a) / 1048576 / n * 1000}')" "$(rss_mib "$APP_PID")"
+    sleep "$SETTLE"
+    hz=$(getconf CLK_TCK)
+    app0=$(ticks "$APP_PID"); api0=$(ticks "$API_PID"); requests0=$(total service)
+    sleep "$IDLE"
+    app1=$(ticks "$APP_PID"); api1=$(ticks "$API_PID")
+    printf 'BENCH idle CPU over %d s with %d managed Secrets: service %.2f%% of a core; mock API server %.2f%%\n' "$IDLE" \
+        "$PXTOKENS" "$(awk -v d=$((app1 - app0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')" \
+        "$(awk -v d=$((api1 - api0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')"
+    ;;
+fair)
+    started=$(now_ns)
+    load pxtokens "$BACKLOG" 1
+    load cluster tenants tenant
+    log "declared $BACKLOG PxTokens in ns-0 and a ClusterPxToken over $NAMESPACES namespaces in $(since "$started") s"
+    all_written() { [[ "$(load secrets tenants)" -ge "$NAMESPACES" ]]; }
+    wait_for "the ClusterPxToken's Secrets" "$TIMEOUT" all_written
+    seconds=$(since "$started")
+    ready=$(load ready)
+    printf 'BENCH ClusterPxToken over %d namespaces: its Secrets written in %s s (bound: %.0f s) while %s of %d PxTokens were Ready\n' \
+        "$NAMESPACES" "$seconds" "$(awk -v n="$NAMESPACES" -v q="$QPS" 'BEGIN {print n / q + 60}')" "${ready%% *}" "$BACKLOG"
+    ;;
+big)
+    started=$(now_ns)
+    load pxtokens "$PXTOKENS" "$NAMESPACES" "$ANNOTATION"
+    log "declared $PXTOKENS PxTokens with $ANNOTATION-byte annotations in $(since "$started") s"
+    all_ready() { local r; r=$(load ready); [[ "${r%% *}" -ge "$PXTOKENS" ]]; }
+    wait_for "every PxToken Ready" "$TIMEOUT" all_ready
+    seconds=$(since "$started")
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+        --data '{"name":"probe","email":"probe@example.com","roles":["system.user"],"groups":["g"],"duration":"1h"}' \
+        "http://127.0.0.1:$HTTP_PORT/v1/tokens")
+    alive
+    printf 'BENCH %d PxTokens with %d-byte annotations (%.0f MiB): Ready in %s s; the service is up (RSS %s MiB, live heap %.1f MiB) and POST /v1/tokens answers %s\n' \
+        "$PXTOKENS" "$ANNOTATION" "$(awk -v n="$PXTOKENS" -v a="$ANNOTATION" 'BEGIN {print n * a / 1048576}')" "$seconds" \
+        "$(rss_mib "$APP_PID")" "$(awk -v b="$(live_bytes "$APP_PID")" 'BEGIN {print b / 1048576}')" "$code"
+    [[ "$code" == "200" ]] || exit 1
+    ;;
+*)
+    log "unknown SCENARIO $SCENARIO (scale, fair, big)"; exit 1 ;;
+esac
+{ grep -c 'OutOfMemoryError' "$WORK/app.log" || true; } | xargs printf 'BENCH OutOfMemoryError lines in the service log: %s\n'
+printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
