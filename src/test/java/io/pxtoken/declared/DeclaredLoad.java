@@ -11,7 +11,6 @@ import java.util.concurrent.Future;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,11 +59,7 @@ public final class DeclaredLoad {
 
     /** The CRDs and the admission policy of k8s/, and the namespaces ns-0 .. ns-(n-1) (labelled tenant=yes). */
     static void setup(KubernetesClient client, int namespaces) throws Exception {
-        for (String file : List.of("k8s/crds/pxtokens.yaml", "k8s/crds/clusterpxtokens.yaml")) {
-            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(Path.of(file).toFile()).item();
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
-        }
-        io.pxtoken.ShippedAdmissionPolicy.apply(client);
+        io.pxtoken.ShippedDeclaredTokens.apply(client);
         for (String ns : List.of("bench", "default")) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .createOr(c -> c.update());

@@ -31,7 +31,6 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pxtoken.QuickLease;
@@ -95,11 +94,7 @@ class DeclaredScaleTest {
         KubernetesClient client = server.getClient();
         if (!setUp) {
             setUp = true;
-            for (String file : List.of("k8s/crds/pxtokens.yaml", "k8s/crds/clusterpxtokens.yaml")) {
-                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(Path.of(file).toFile()).item();
-                client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            }
-            io.pxtoken.ShippedAdmissionPolicy.apply(client);
+            io.pxtoken.ShippedDeclaredTokens.apply(client);
             for (String ns : List.of("busy", "quiet")) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             }

@@ -29,11 +29,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
-import io.pxtoken.ShippedAdmissionPolicy;
 import io.pxtoken.TestKeys;
 import io.pxtoken.keys.SharedSecret;
 import io.pxtoken.kube.ManagedSecrets;
@@ -104,13 +102,7 @@ class DeclaredTokenTest {
     @BeforeEach
     void crdsAndLeader() throws Exception {
         KubernetesClient client = server.getClient();
-        for (String file : List.of("k8s/crds/pxtokens.yaml", "k8s/crds/clusterpxtokens.yaml")) {
-            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(Path.of(file).toFile()).item();
-            if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
-                client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            }
-        }
-        ShippedAdmissionPolicy.apply(client);
+        io.pxtoken.ShippedDeclaredTokens.apply(client);
         within(Duration.ofSeconds(30), () -> renewal.leading() && controller.leading(), "this replica leads");
     }
 

@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBindingBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pxtoken.QuickLease;
 import io.pxtoken.QuietLogs;
@@ -133,13 +132,7 @@ class TrustTest {
     @BeforeEach
     void crdsPolicyAndLeader() throws Exception {
         KubernetesClient client = client();
-        for (String file : List.of("k8s/crds/pxtokens.yaml", "k8s/crds/clusterpxtokens.yaml")) {
-            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(Path.of(file).toFile()).item();
-            if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
-                client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            }
-        }
-        ShippedAdmissionPolicy.apply(client);
+        io.pxtoken.ShippedDeclaredTokens.apply(client);
         within(Duration.ofSeconds(30), () -> renewal.leading() && declared.leading(), "this replica leads");
     }
 
