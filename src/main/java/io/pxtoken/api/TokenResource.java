@@ -94,7 +94,7 @@ public class TokenResource {
             @Parameter(description = "Lifetime in pxctl syntax (e.g. 30d, 1y); or give duration in the body, not both. "
                     + "Default pxtoken.default-duration (1d)", example = "1y") @QueryParam("duration") String duration,
             @Parameter(description = "HS256, RS256 or ES256; or give algorithm in the body, not both. "
-                    + "Default pxtoken.signing.algorithm (HS256)", example = "RS256") @QueryParam("algorithm") String algorithm,
+                    + "Default pxtoken.signing.algorithm (HS256)", example = "HS256") @QueryParam("algorithm") String algorithm,
             @Context UriInfo uri) {
         MintRequest body = RequestBodies.required(request);
         // an empty ?duration= is refused as pxctl refuses it, not read as absent

@@ -190,13 +190,15 @@ class ControllersTest {
         assertEquals(1, attempts.size(), "not retried before its backoff, the clock has not moved");
         assertEquals(1, q.failures(bad));
         // time passes a second at a time; each step wakes the workers with a key of another lane
-        for (int s = 1; s <= 80 && attempts.size() < 4; s++) {
+        for (int s = 1; s <= 120 && attempts.size() < 4; s++) {
             nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
             Key tick = key("tick", "t" + s);
             q.add(tick);
             within(() -> r.seen.contains(tick), "tick " + tick.name());
         }
-        assertEquals(4, attempts.size(), "retried three times in 80 s");
+        // the attempt a tick woke may still be under way on another worker
+        within(() -> attempts.size() >= 4, "retried three times");
+        assertEquals(4, attempts.size(), "retried three times, no more");
         long first = attempts.get(1) - attempts.get(0);
         long second = attempts.get(2) - attempts.get(1);
         long third = attempts.get(3) - attempts.get(2);
