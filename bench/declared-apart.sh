@@ -36,77 +36,20 @@ API_PORT="${API_PORT:-18443}"
 HTTP_PORT="${HTTP_PORT:-18080}"
 
 log() { printf '[declared-apart.sh] %s\n' "$*" >&2; }
-for tool in curl java jcmd; do
-    command -v "$tool" >/dev/null 2>&1 || { log "$tool is required"; exit 1; }
-done
-
-JAR=target/quarkus-app/quarkus-run.jar
-[[ -f "$JAR" && -f target/test-classes/io/pxtoken/declared/DeclaredLoad.class && "${REBUILD:-0}" != "1" ]] || \
-    ./mvnw -B -q package -DskipTests
-[[ -f target/test.classpath && "${REBUILD:-0}" != "1" ]] || \
-    ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
-CP="target/classes:target/test-classes:$(cat target/test.classpath)"
-OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
-[[ -n "$OPTS" ]] || { log "no ENV JAVA_OPTS line in src/main/docker/Dockerfile.jvm"; exit 1; }
-
-WORK=$(mktemp -d)
-API_PID=
-APP_PID=
-cleanup() {
-    if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
-    if [[ -n "$API_PID" ]]; then kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; fi
-    if [[ "${KEEP:-0}" == "1" ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+[[ -f target/test-classes/io/pxtoken/declared/DeclaredLoad.class ]] || { log "no DeclaredLoad: REBUILD=1"; exit 1; }
+load() {
+    java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" io.pxtoken.declared.DeclaredLoad \
+        "http://127.0.0.1:$API_PORT" "$@"
 }
-trap cleanup EXIT
-
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-live_bytes() { jcmd "$1" GC.class_histogram | awk '/^Total/ {print $3}'; }
-now_ns() { date +%s%N; }
-since() { awk -v n=$(( $(now_ns) - $1 )) 'BEGIN {printf "%.1f", n / 1e9}'; }
-metric() { curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -E "$1" | awk '{s += $NF} END {printf "%d", s}'; }
-load() { java -Xmx1g -cp "$CP" io.pxtoken.declared.DeclaredLoad "http://127.0.0.1:$API_PORT" "$@"; }
 # the service's request totals the mock printed last (it prints them every 10 s): total() NAME
 total() { grep '^totals ' "$WORK/api.log" | tail -n 1 | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
-alive() { [[ -z "$APP_PID" ]] || kill -0 "$APP_PID" 2>/dev/null || { log "the service died"; tail -n 40 "$WORK/app.log" >&2; exit 1; }; }
-wait_for() { # description, seconds, command...
-    local what=$1 limit=$2; shift 2
-    local deadline=$(( $(date +%s) + limit ))
-    while ! "$@"; do
-        alive
-        (( $(date +%s) < deadline )) || { log "timed out waiting for $what"; tail -n 30 "$WORK/app.log" >&2; exit 1; }
-        sleep 1
-    done
-}
 
-java -Xmx3g -cp "$CP" io.pxtoken.renewal.MockApiServer "$API_PORT" > "$WORK/api.log" 2>&1 &
-API_PID=$!
-wait_for "the mock API server" 60 grep -q "mock API server" "$WORK/api.log"
+start_api 3g
 load setup "$NAMESPACES"
-
-mkdir -p "$WORK/keys"
-printf '1%.0s' $(seq 1 64) > "$WORK/keys/shared-secret"
-cat > "$WORK/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters: [{name: mock, cluster: {server: "http://127.0.0.1:$API_PORT"}}]
-users: [{name: bench, user: {token: bench}}]  # a bearer token, as a pod has; with none, fabric8 re-reads this file before every request
-contexts: [{name: mock, context: {cluster: mock, user: bench, namespace: bench}}]
-current-context: mock
-EOF
-namespaces=$(seq 0 $((NAMESPACES - 1)) | sed 's/^/ns-/' | paste -sd,)
-# shellcheck disable=SC2086
-KUBECONFIG="$WORK/kubeconfig" java $OPTS -XX:MaxRAM="$LIMIT" -XX:+ExitOnOutOfMemoryError \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
-    -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.auth.enabled=false -Dpxtoken.rate-limit.enabled=false \
-    -Dpxtoken.secrets.namespaces="$namespaces" -Dpxtoken.tenants.enabled=true -Dpxtoken.checks.continuous=false \
-    -Dpxtoken.leader-election.namespace=bench -Dpxtoken.kubernetes.qps="$QPS" -Dpxtoken.kubernetes.burst=$((QPS * 2)) \
-    -Dpxtoken.controller.workers="$WORKERS" \
-    -Dquarkus.log.category.\"io.pxtoken.renewal\".level=WARN -jar "$JAR" > "$WORK/app.log" 2>&1 &
-APP_PID=$!
-wait_for "the service to be ready" 60 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/q/health/ready"
-leads() { [[ "$(metric '^pxtoken_leader ')" == "1" ]]; }
-wait_for "the service to lead" 60 leads
+start_service "$NAMESPACES" -Dpxtoken.tenants.enabled=true -Dpxtoken.checks.continuous=false \
+    -Dpxtoken.controller.workers="$WORKERS"
 sleep 12
 log "scenario $SCENARIO at qps $QPS, $WORKERS workers, -XX:MaxRAM=$LIMIT"
 
@@ -133,13 +76,11 @@ scale)
         "$(awk -v a="$live0" -v b="$live1" 'BEGIN {print (b - a) / 1048576}')" "$PXTOKENS" \
         "$(awk -v a="$live0" -v b="$live1" -v n="$PXTOKENS" 'BEGIN {print (b - a) / 1048576 / n * 1000}')" "$(rss_mib "$APP_PID")"
     sleep "$SETTLE"
-    hz=$(getconf CLK_TCK)
     app0=$(ticks "$APP_PID"); api0=$(ticks "$API_PID"); requests0=$(total service)
     sleep "$IDLE"
     app1=$(ticks "$APP_PID"); api1=$(ticks "$API_PID")
-    printf 'BENCH idle CPU over %d s with %d managed Secrets: service %.2f%% of a core; mock API server %.2f%%\n' "$IDLE" \
-        "$PXTOKENS" "$(awk -v d=$((app1 - app0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')" \
-        "$(awk -v d=$((api1 - api0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')"
+    printf 'BENCH idle CPU over %d s with %d managed Secrets: service %s%% of a core; mock API server %s%%\n' "$IDLE" \
+        "$PXTOKENS" "$(cpu_pct "$app0" "$app1" "$IDLE")" "$(cpu_pct "$api0" "$api1" "$IDLE")"
     ;;
 fair)
     started=$(now_ns)
@@ -173,4 +114,4 @@ big)
     log "unknown SCENARIO $SCENARIO (scale, fair, big)"; exit 1 ;;
 esac
 { grep -c 'OutOfMemoryError' "$WORK/app.log" || true; } | xargs printf 'BENCH OutOfMemoryError lines in the service log: %s\n'
-printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+load_average

@@ -28,64 +28,12 @@ API_PORT="${API_PORT:-18443}"
 HTTP_PORT="${HTTP_PORT:-18080}"
 
 log() { printf '[renewal-apart.sh] %s\n' "$*" >&2; }
-for tool in curl java jcmd xargs; do
-    command -v "$tool" >/dev/null 2>&1 || { log "$tool is required"; exit 1; }
-done
+command -v xargs >/dev/null 2>&1 || { log "xargs is required"; exit 1; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
-JAR=target/quarkus-app/quarkus-run.jar
-[[ -f "$JAR" && -d target/test-classes/io/pxtoken/renewal && "${REBUILD:-0}" != "1" ]] || ./mvnw -B -q package -DskipTests
-[[ -f target/test.classpath && "${REBUILD:-0}" != "1" ]] || \
-    ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
-OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
-[[ -n "$OPTS" ]] || { log "no ENV JAVA_OPTS line in src/main/docker/Dockerfile.jvm"; exit 1; }
-
-WORK=$(mktemp -d)
-API_PID=
-APP_PID=
-cleanup() {
-    if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
-    if [[ -n "$API_PID" ]]; then kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-live_bytes() { jcmd "$1" GC.class_histogram | awk '/^Total/ {print $3}'; }
-metric() { curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -E "$1" | awk '{s += $NF} END {printf "%d", s}'; }
-wait_for() { # description, seconds, command...
-    local what=$1 limit=$2; shift 2
-    for _ in $(seq 1 $((limit * 10))); do "$@" && return 0; sleep 0.1; done
-    log "timed out waiting for $what"; tail -n 30 "$WORK/app.log" >&2; exit 1
-}
-
-java -Xmx2g -cp "target/test-classes:$(cat target/test.classpath)" io.pxtoken.renewal.MockApiServer "$API_PORT" \
-    > "$WORK/api.log" 2>&1 &
-API_PID=$!
-wait_for "the mock API server" 60 grep -q "mock API server" "$WORK/api.log"
-
-mkdir -p "$WORK/keys"
-printf '1%.0s' $(seq 1 64) > "$WORK/keys/shared-secret"
-# the API server as a kubeconfig names it (quarkus.kubernetes-client.api-server-url is fixed at build time)
-cat > "$WORK/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters: [{name: mock, cluster: {server: "http://127.0.0.1:$API_PORT"}}]
-users: [{name: bench, user: {token: bench}}]  # a bearer token, as a pod has (the mock ignores it); with none, fabric8 re-reads this file before every request
-contexts: [{name: mock, context: {cluster: mock, user: bench, namespace: bench}}]
-current-context: mock
-EOF
-namespaces=$(seq 0 $((NAMESPACES - 1)) | sed 's/^/ns-/' | paste -sd,)
-# shellcheck disable=SC2086
-KUBECONFIG="$WORK/kubeconfig" java $OPTS -XX:MaxRAM="$LIMIT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
-    -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.auth.enabled=false -Dpxtoken.rate-limit.enabled=false \
-    -Dpxtoken.secrets.namespaces="$namespaces" \
-    -Dpxtoken.leader-election.namespace=bench -Dpxtoken.kubernetes.qps="$QPS" -Dpxtoken.kubernetes.burst=$((QPS * 2)) \
-    -Dquarkus.log.category.\"io.pxtoken.renewal\".level=WARN -jar "$JAR" > "$WORK/app.log" 2>&1 &
-APP_PID=$!
-wait_for "the service to be ready" 60 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/q/health/ready"
-leads() { [[ "$(metric '^pxtoken_leader ')" == "1" ]]; }
-wait_for "the service to lead" 60 leads
+start_api 2g
+start_service "$NAMESPACES"
 sleep 5
 live0=$(live_bytes "$APP_PID")
 
@@ -104,7 +52,6 @@ printf 'BENCH live heap added (class histogram total after a full GC): %.1f MiB 
     "$(awk -v a="$live0" -v b="$live1" 'BEGIN {print (b - a) / 1048576}')" "$live0" "$live1" "$(rss_mib "$APP_PID")"
 
 sleep "$SETTLE"
-hz=$(getconf CLK_TCK)
 threads() { for t in /proc/"$1"/task/*; do printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"; done | sort; }
 app0=$(ticks "$APP_PID"); api0=$(ticks "$API_PID"); threads "$APP_PID" > "$WORK/threads0"
 sleep "$IDLE"
@@ -115,12 +62,11 @@ join -t$'\t' "$WORK/threads0" "$WORK/threads1" \
 # what the API server received meanwhile (it prints a tally every 10 s)
 awk -v from="$(date -u -d "@$(( $(date +%s) - IDLE ))" +%Y-%m-%dT%H:%M:%S)" '$1 == "requests" && $2 >= from' "$WORK/api.log" \
     | sed 's/^/BENCH   API /' | tail -n $(( IDLE / 10 + 1 ))
-printf 'BENCH idle CPU over %d s: service %.2f%% of a core; mock API server %.2f%%\n' "$IDLE" \
-    "$(awk -v d=$((app1 - app0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')" \
-    "$(awk -v d=$((api1 - api0)) -v hz="$hz" -v s="$IDLE" 'BEGIN {print 100 * d / hz / s}')"
+printf 'BENCH idle CPU over %d s: service %s%% of a core; mock API server %s%%\n' "$IDLE" \
+    "$(cpu_pct "$app0" "$app1" "$IDLE")" "$(cpu_pct "$api0" "$api1" "$IDLE")"
 
 if [[ "$ROTATE" == "0" ]]; then
-    printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+    load_average
     exit 0
 fi
 resigned0=$(metric '^pxtoken_renewals_total\{.*result="resigned"')
@@ -133,4 +79,4 @@ failed=$(metric '^pxtoken_renewals_total\{.*result="failed"')
 printf 'BENCH re-signed %d Secrets in %.1f s: %.1f per second at qps %s, burst %d (expected at most %.1f s of pacing); %d failed\n' \
     "$SECRETS" "$seconds" "$(awk -v s="$seconds" -v n="$SECRETS" 'BEGIN {print n / s}')" "$QPS" $((QPS * 2)) \
     "$(awk -v n="$SECRETS" -v q="$QPS" 'BEGIN {b = 2 * q; print (n > b ? (n - b) / q : 0)}')" "$failed"
-printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+load_average

@@ -194,8 +194,8 @@ public class Controllers implements LeaderWork {
         if (l == null || r == null) {
             return false;
         }
-        long deadline = System.nanoTime() + syncTimeout.toNanos();
-        while (!l.synced(r) && System.nanoTime() - deadline < 0 && lead == l) {
+        long deadline = nanos.getAsLong() + syncTimeout.toNanos();
+        while (!l.synced(r) && nanos.getAsLong() - deadline < 0 && lead == l) {
             Thread.sleep(20);
         }
         if (!l.queue.claim(key)) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,10 +41,9 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pxtoken.QuickLease;
+import io.pxtoken.LeaderProfile;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
-import io.pxtoken.TestKeys;
 import io.pxtoken.TestTokens;
 import io.pxtoken.auth.FakeKubernetesAuth;
 import io.pxtoken.kube.StorageClassEvents;
@@ -83,18 +81,13 @@ class ChecksTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> keys = TestKeys.profile(KEY);
-            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", keys.get("pxtoken.keys.dir")),
-                    Map.entry("pxtoken.keys.generate-if-missing", "false"),
-                    Map.entry("pxtoken.kubernetes.enabled", "true"),
-                    Map.entry("pxtoken.auth.enabled", "true"),
-                    Map.entry("pxtoken.rate-limit.burst", "1000"),
-                    // pxtoken.checks.namespaces unset: the check reads where Secrets may be written
-                    Map.entry("pxtoken.secrets.namespaces", "portworx,tenant-a,tenant-b"),
-                    Map.entry("pxtoken.renewal.enabled", "true"),
-                    Map.entry("pxtoken.checks.continuous", "true"),
+            // pxtoken.checks.namespaces unset: the check reads where Secrets may be written
+            return LeaderProfile.sharedSecret(KEY).namespaces("portworx,tenant-a,tenant-b")
+                    .with("pxtoken.auth.enabled", "true")
+                    .with("pxtoken.rate-limit.burst", "1000")
+                    .with("pxtoken.checks.continuous", "true")
                     // nothing runs on the interval during the test: what runs, runs on a change or when the test says so
-                    Map.entry("pxtoken.checks.interval", "1h")));
+                    .with("pxtoken.checks.interval", "1h").build();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +32,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.pxtoken.QuickLease;
+import io.pxtoken.LeaderProfile;
 import io.pxtoken.QuietLogs;
-import io.pxtoken.TestKeys;
 import io.pxtoken.kube.ManagedSecrets;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -66,18 +64,11 @@ class DeclaredScaleTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> keys = TestKeys.profile("5".repeat(64));
-            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", keys.get("pxtoken.keys.dir")),
-                    Map.entry("pxtoken.keys.generate-if-missing", "false"),
-                    Map.entry("pxtoken.kubernetes.enabled", "true"),
-                    Map.entry("pxtoken.secrets.namespaces", "busy,quiet"),
-                    Map.entry("pxtoken.tenants.enabled", "true"),
-                    Map.entry("pxtoken.renewal.enabled", "true"),
-                    Map.entry("pxtoken.renewal.first-retry", "2s"),
-                    Map.entry("pxtoken.kubernetes.qps", "50"),
-                    Map.entry("pxtoken.kubernetes.burst", "50"),
-                    Map.entry("pxtoken.controller.workers", "4"),
-                    Map.entry("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN")));
+            return LeaderProfile.sharedSecret("5".repeat(64)).namespaces("busy,quiet").tenants()
+                    .with("pxtoken.renewal.first-retry", "2s")
+                    .with("pxtoken.kubernetes.qps", "50")
+                    .with("pxtoken.kubernetes.burst", "50")
+                    .with("pxtoken.controller.workers", "4").build();
         }
     }
 

@@ -24,10 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
-import io.pxtoken.QuickLease;
+import io.pxtoken.LeaderProfile;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
-import io.pxtoken.TestKeys;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.cluster.EnforcedRbac;
 import io.pxtoken.cluster.RbacDenials;
@@ -62,15 +61,9 @@ class MonitoringMetricsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> c = new HashMap<>(TestKeys.profile("m".repeat(64)));
-            c.put("pxtoken.kubernetes.enabled", "true");
-            c.put("pxtoken.secrets.namespaces", "test");
-            c.put("pxtoken.renewal.enabled", "true");
-            c.put("pxtoken.renewal.tick", "50ms");
-            c.put("pxtoken.checks.continuous", "true");
-            c.put("pxtoken.checks.interval", "1h");
-            c.putAll(QuickLease.SETTINGS);
-            return c;
+            return LeaderProfile.sharedSecret("m".repeat(64)).namespaces("test").tick("50ms")
+                    .with("pxtoken.checks.continuous", "true")
+                    .with("pxtoken.checks.interval", "1h").build();
         }
     }
 

@@ -36,7 +36,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pxtoken.QuickLease;
+import io.pxtoken.LeaderProfile;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.ShippedAdmissionPolicy;
 import io.pxtoken.TestClock;
@@ -90,17 +90,9 @@ class TrustTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> keys = TestKeys.profile(FIRST);
-            dir = Path.of(keys.get("pxtoken.keys.dir"));
-            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
-                    Map.entry("pxtoken.keys.generate-if-missing", "false"),
-                    Map.entry("pxtoken.kubernetes.enabled", "true"),
-                    Map.entry("pxtoken.secrets.namespaces", "test"),
-                    Map.entry("pxtoken.tenants.enabled", "true"),
-                    Map.entry("pxtoken.tenants.excluded-namespaces", "team-excluded"),
-                    Map.entry("pxtoken.renewal.enabled", "true"),
-                    Map.entry("pxtoken.renewal.tick", "50ms"),
-                    Map.entry("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN")));
+            LeaderProfile profile = LeaderProfile.sharedSecret(FIRST).namespaces("test").tenants().tick("50ms");
+            dir = profile.keysDir();
+            return profile.with("pxtoken.tenants.excluded-namespaces", "team-excluded").build();
         }
     }
 

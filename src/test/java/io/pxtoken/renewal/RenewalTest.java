@@ -28,7 +28,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.pxtoken.QuickLease;
+import io.pxtoken.LeaderProfile;
 import io.pxtoken.QuietLogs;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
@@ -65,14 +65,9 @@ class RenewalTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> keys = TestKeys.profile(FIRST);
-            dir = Path.of(keys.get("pxtoken.keys.dir"));
-            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
-                    Map.entry("pxtoken.keys.generate-if-missing", "false"),
-                    Map.entry("pxtoken.kubernetes.enabled", "true"),
-                    Map.entry("pxtoken.secrets.namespaces", "test"),
-                    Map.entry("pxtoken.renewal.enabled", "true"),
-                    Map.entry("pxtoken.renewal.tick", "50ms")));
+            LeaderProfile profile = LeaderProfile.sharedSecret(FIRST).namespaces("test").tick("50ms");
+            dir = profile.keysDir();
+            return profile.build();
         }
     }
 
