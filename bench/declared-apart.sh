@@ -13,6 +13,7 @@
 #                   POST /v1/tokens, and says what it made of them.
 #
 #   SCENARIO=scale PXTOKENS=10000 NAMESPACES=100 bash bench/declared-apart.sh
+#       (HISTO=1 adds the classes whose live bytes grew most, IDLE_JFR=/tmp/idle.jfr a JFR recording of it)
 #   SCENARIO=fair BACKLOG=2000 NAMESPACES=300 bash bench/declared-apart.sh
 #   SCENARIO=big PXTOKENS=1000 NAMESPACES=10 ANNOTATION=256000 bash bench/declared-apart.sh
 #
@@ -56,6 +57,7 @@ log "scenario $SCENARIO at qps $QPS, $WORKERS workers, -XX:MaxRAM=$LIMIT"
 case "$SCENARIO" in
 scale)
     live0=$(live_bytes "$APP_PID")
+    histogram "$APP_PID" "$WORK/histo0"
     requests0=$(total service); lists0=$(total service-lists); writes0=$(total service-writes)
     started=$(now_ns)
     load pxtokens "$PXTOKENS" "$NAMESPACES"
@@ -76,9 +78,14 @@ scale)
         "$(awk -v a="$live0" -v b="$live1" 'BEGIN {print (b - a) / 1048576}')" "$PXTOKENS" \
         "$(awk -v a="$live0" -v b="$live1" -v n="$PXTOKENS" 'BEGIN {print (b - a) / 1048576 / n * 1000}')" "$(rss_mib "$APP_PID")"
     sleep "$SETTLE"
-    app0=$(ticks "$APP_PID"); api0=$(ticks "$API_PID"); requests0=$(total service)
+    histogram "$APP_PID" "$WORK/histo1"
+    histogram_growth "$WORK/histo0" "$WORK/histo1"
+    [[ -z "${IDLE_JFR:-}" ]] || jcmd "$APP_PID" JFR.start name=idle settings=profile duration="${IDLE}s" filename="$IDLE_JFR" >/dev/null
+    app0=$(ticks "$APP_PID"); api0=$(ticks "$API_PID"); requests0=$(total service); threads "$APP_PID" > "$WORK/threads0"
     sleep "$IDLE"
-    app1=$(ticks "$APP_PID"); api1=$(ticks "$API_PID")
+    app1=$(ticks "$APP_PID"); api1=$(ticks "$API_PID"); threads "$APP_PID" > "$WORK/threads1"
+    busiest_threads "$WORK/threads0" "$WORK/threads1"
+    printf 'BENCH   API requests of the service while idle: %d\n' "$(( $(total service) - requests0 ))"
     printf 'BENCH idle CPU over %d s with %d managed Secrets: service %s%% of a core; mock API server %s%%\n' "$IDLE" \
         "$PXTOKENS" "$(cpu_pct "$app0" "$app1" "$IDLE")" "$(cpu_pct "$api0" "$api1" "$IDLE")"
     ;;

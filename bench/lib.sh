@@ -53,7 +53,7 @@ start_api() {
     wait_for "the mock API server" 60 grep -q "mock API server" "$WORK/api.log"
 }
 
-# the service, leading, with a 64-byte shared secret in $WORK/keys and the namespaces ns-0 .. ns-(N-1):
+# the service, leading (APP_OPTS: more JVM options, e.g. -XX:StartFlightRecording=...), with a 64-byte shared secret in $WORK/keys and the namespaces ns-0 .. ns-(N-1):
 # start_service N -Dmore=settings ...
 start_service() {
     local namespaces
@@ -76,10 +76,24 @@ EOF
         -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.auth.enabled=false -Dpxtoken.rate-limit.enabled=false \
         -Dpxtoken.secrets.namespaces="$namespaces" -Dpxtoken.leader-election.namespace=bench \
         -Dpxtoken.kubernetes.qps="$QPS" -Dpxtoken.kubernetes.burst=$(( QPS * 2 )) \
-        -Dquarkus.log.category.\"io.pxtoken.renewal\".level=WARN "$@" -jar "$JAR" > "$WORK/app.log" 2>&1 &
+        -Dquarkus.log.category.\"io.pxtoken.renewal\".level=WARN ${APP_OPTS:-} "$@" -jar "$JAR" > "$WORK/app.log" 2>&1 &
     APP_PID=$!
     wait_for "the service to be ready" 60 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/q/health/ready"
     wait_for "the service to lead" 60 leads
+}
+
+# every thread of a process with its CPU ticks so far: threads PID > FILE; idle_threads FILE0 FILE1 prints the busiest
+threads() { for t in /proc/"$1"/task/*; do printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"; done | sort; }
+busiest_threads() {
+    join -t$'\t' "$1" "$2" \
+        | awk -F'\t' '{d[$3] += $4 - $2} END {for (n in d) if (d[n] > 0) printf "BENCH   idle ticks %4d  %s\n", d[n], n}' | sort -k4 -nr | head -8
+}
+# HISTO=1: the classes whose live bytes (after a full GC) grew most between two points, as BENCH lines:
+# histogram PID FILE saves one point; histogram_growth FILE0 FILE1 prints the 25 that grew most
+histogram() { [[ "${HISTO:-0}" != "1" ]] || jcmd "$1" GC.class_histogram | awk '$1 ~ /^[0-9]+:$/ {print $4, $2, $3}' > "$2"; }
+histogram_growth() {
+    [[ "${HISTO:-0}" != "1" ]] || awk 'NR == FNR {n[$1] = $2; b[$1] = $3; next} {printf "%d %d %s\n", $3 - b[$1], $2 - n[$1], $1}' "$1" "$2" \
+        | sort -nr | head -25 | awk '{printf "BENCH   grew %10d bytes %8d objects  %s\n", $1, $2, $3}'
 }
 
 load_average() { printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"; }

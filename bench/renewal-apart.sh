@@ -52,13 +52,11 @@ printf 'BENCH live heap added (class histogram total after a full GC): %.1f MiB 
     "$(awk -v a="$live0" -v b="$live1" 'BEGIN {print (b - a) / 1048576}')" "$live0" "$live1" "$(rss_mib "$APP_PID")"
 
 sleep "$SETTLE"
-threads() { for t in /proc/"$1"/task/*; do printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"; done | sort; }
 app0=$(ticks "$APP_PID"); api0=$(ticks "$API_PID"); threads "$APP_PID" > "$WORK/threads0"
 sleep "$IDLE"
 app1=$(ticks "$APP_PID"); api1=$(ticks "$API_PID"); threads "$APP_PID" > "$WORK/threads1"
 # which of the service's threads spent the idle time (by thread id, summed by name)
-join -t$'\t' "$WORK/threads0" "$WORK/threads1" \
-    | awk -F'\t' '{d[$3] += $4 - $2} END {for (n in d) if (d[n] > 0) printf "BENCH   idle ticks %4d  %s\n", d[n], n}' | sort -k4 -nr | head -8
+busiest_threads "$WORK/threads0" "$WORK/threads1"
 # what the API server received meanwhile (it prints a tally every 10 s)
 awk -v from="$(date -u -d "@$(( $(date +%s) - IDLE ))" +%Y-%m-%dT%H:%M:%S)" '$1 == "requests" && $2 >= from' "$WORK/api.log" \
     | sed 's/^/BENCH   API /' | tail -n $(( IDLE / 10 + 1 ))

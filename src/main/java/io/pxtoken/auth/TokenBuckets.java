@@ -65,6 +65,16 @@ public final class TokenBuckets {
         }
     }
 
+    /**
+     * Takes one request from the key's bucket if it has one, for a caller that orders its own waiters.
+     *
+     * @return 0 when taken, else the nanoseconds until one would be there (nothing taken)
+     */
+    public long tryTake(String key) {
+        double deficit = take(key);
+        return deficit > 0 ? Math.max(1, (long) Math.ceil(deficit)) : 0;
+    }
+
     /** Takes one request from the key's bucket: 0 when it passes, else the nanoseconds until it would. */
     private double take(String key) {
         long now = nanos.getAsLong();

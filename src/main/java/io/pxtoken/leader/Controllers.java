@@ -236,6 +236,7 @@ public class Controllers implements LeaderWork {
     }
 
     private void process(Lead l, Reconciler r, Key key) {
+        WritePacing.enter(key.lane());
         try {
             Result result = r.reconcile(key);
             l.queue.forget(key);
@@ -252,6 +253,8 @@ public class Controllers implements LeaderWork {
             LOG.warnf("%s failed (%s); again in %s s (failure %d in a row)", key,
                     e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                     wait.toMillis() / 1000.0, l.queue.failures(key));
+        } finally {
+            WritePacing.leave();
         }
     }
 
