@@ -53,7 +53,7 @@ start_api() {
     wait_for "the mock API server" 60 grep -q "mock API server" "$WORK/api.log"
 }
 
-# the service, leading (APP_OPTS: more JVM options, e.g. -XX:StartFlightRecording=...), with a 64-byte shared secret in $WORK/keys and the namespaces ns-0 .. ns-(N-1):
+# the service, leading (JAVA: its java, e.g. the image's 25; APP_OPTS: more JVM options), with a 64-byte shared secret in $WORK/keys and the namespaces ns-0 .. ns-(N-1):
 # start_service N -Dmore=settings ...
 start_service() {
     local namespaces
@@ -71,7 +71,7 @@ contexts: [{name: mock, context: {cluster: mock, user: bench, namespace: bench}}
 current-context: mock
 EOF
     # shellcheck disable=SC2086
-    KUBECONFIG="$WORK/kubeconfig" java $OPTS -XX:MaxRAM="$LIMIT" -XX:+ExitOnOutOfMemoryError \
+    KUBECONFIG="$WORK/kubeconfig" "${JAVA:-java}" $OPTS -XX:MaxRAM="$LIMIT" -XX:+ExitOnOutOfMemoryError \
         -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
         -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.auth.enabled=false -Dpxtoken.rate-limit.enabled=false \
         -Dpxtoken.secrets.namespaces="$namespaces" -Dpxtoken.leader-election.namespace=bench \

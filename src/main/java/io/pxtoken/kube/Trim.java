@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 
 /**
  * What an informer keeps of an object's metadata. Used by the trims of {@link Caches}: they change the object they
@@ -41,7 +42,20 @@ public final class Trim {
         m.setSelfLink(null);
         m.setGenerateName(null);
         m.getAdditionalProperties().clear();
+        // what thousands of cached objects repeat is held once (String.intern's table lets go of what nobody holds)
+        m.setNamespace(shared(m.getNamespace()));
+        if (m.getOwnerReferences() != null) {
+            for (OwnerReference r : m.getOwnerReferences()) {
+                r.setApiVersion(shared(r.getApiVersion()));
+                r.setKind(shared(r.getKind()));
+            }
+        }
         return o;
+    }
+
+    /** One copy of a string that many cached objects carry (a namespace, a label key, a condition's type). */
+    public static String shared(String s) {
+        return s == null ? null : s.intern();
     }
 
     private static Map<String, String> keep(Map<String, String> in, Predicate<String> keep) {
@@ -54,7 +68,7 @@ public final class Trim {
                 if (out == null) {
                     out = new LinkedHashMap<>();
                 }
-                out.put(e.getKey(), e.getValue());
+                out.put(shared(e.getKey()), e.getValue());
             }
         }
         return out;

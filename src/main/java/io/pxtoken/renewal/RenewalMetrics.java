@@ -7,13 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.pxtoken.kube.ManagedSecrets;
 
 /**
@@ -23,18 +23,16 @@ import io.pxtoken.kube.ManagedSecrets;
 @ApplicationScoped
 public class RenewalMetrics {
 
-    /** The numbers behind one Secret's gauges. */
-    private static final class State {
+    /** The numbers behind one Secret's series ({@link SecretSeries}). */
+    static final class State {
         volatile double issuedAt = Double.NaN;
         volatile double expiresAt = Double.NaN;
         volatile double renewalAt = Double.NaN;
         volatile String keyFingerprint;
         /** The (algorithm, fingerprint) row of pxtoken_managed_secrets this Secret counts in. */
         String row;
-        List<Meter> meters;
-        /** Renewals failed in a row; its gauge exists only while this is above 0. */
-        int failures;
-        Meter failing;
+        /** Renewals failed in a row; its series exists only while this is above 0. */
+        volatile int failures;
     }
 
     private final MeterRegistry registry;
@@ -47,9 +45,23 @@ public class RenewalMetrics {
 
     private final java.time.Clock clock;
 
-    public RenewalMetrics(MeterRegistry registry, java.time.Clock clock) {
+    public RenewalMetrics(MeterRegistry registry, Instance<PrometheusMeterRegistry> prometheus, java.time.Clock clock) {
         this.registry = registry;
         this.clock = clock;
+        SecretSeries series = new SecretSeries(states, List.of(
+                new SecretSeries.Family("pxtoken_secret_issued_timestamp_seconds",
+                        "When the token stored in a managed Secret was minted", st -> st.issuedAt, false),
+                new SecretSeries.Family("pxtoken_secret_expiration_timestamp_seconds",
+                        "exp of the token stored in a managed Secret", st -> st.expiresAt, false),
+                new SecretSeries.Family("pxtoken_secret_renewal_timestamp_seconds",
+                        "When the managed token will be renewed", st -> st.renewalAt, false),
+                new SecretSeries.Family("pxtoken_secret_ready",
+                        "1 when the stored token is valid now under the current key", this::ready, false),
+                new SecretSeries.Family("pxtoken_secret_renewal_failures",
+                        "Renewals of a managed token failed in a row (absent when none)", st -> st.failures, true)));
+        if (prometheus.isResolvable()) {
+            prometheus.get().getPrometheusRegistry().register(series);
+        }
         Gauge.builder("pxtoken_renewal_enabled", enabled, AtomicInteger::get)
                 .description("1 on a replica that takes part in the election of the renewal leader").register(registry);
         this.renewed = counter("renewed");
@@ -68,7 +80,7 @@ public class RenewalMetrics {
 
     void track(String key, Secret s, String currentKeyFingerprint, Instant now) {
         currentKey = currentKeyFingerprint;
-        State st = states.computeIfAbsent(key, k -> register(s));
+        State st = states.computeIfAbsent(key, k -> new State());
         Instant issued = ManagedSecrets.instantAnnotation(s, ManagedSecrets.ISSUED_AT);
         Instant exp = ManagedSecrets.instantAnnotation(s, ManagedSecrets.EXPIRES_AT);
         st.issuedAt = issued == null ? Double.NaN : issued.getEpochSecond();
@@ -101,21 +113,6 @@ public class RenewalMetrics {
         }).incrementAndGet();
     }
 
-    private State register(Secret s) {
-        State st = new State();
-        Tags tags = Tags.of("namespace", s.getMetadata().getNamespace(), "name", s.getMetadata().getName());
-        st.meters = List.of(
-                Gauge.builder("pxtoken_secret_issued_timestamp_seconds", st, x -> x.issuedAt).tags(tags)
-                        .description("When the token stored in a managed Secret was minted").register(registry),
-                Gauge.builder("pxtoken_secret_expiration_timestamp_seconds", st, x -> x.expiresAt).tags(tags)
-                        .description("exp of the token stored in a managed Secret").register(registry),
-                Gauge.builder("pxtoken_secret_renewal_timestamp_seconds", st, x -> x.renewalAt).tags(tags)
-                        .description("When the managed token will be renewed").register(registry),
-                Gauge.builder("pxtoken_secret_ready", st, this::ready).tags(tags)
-                        .description("1 when the stored token is valid now under the current key").register(registry));
-        return st;
-    }
-
     private double ready(State st) {
         String key = currentKey;
         return key != null && key.equals(st.keyFingerprint) && st.expiresAt > clock.instant().getEpochSecond() ? 1 : 0;
@@ -128,12 +125,6 @@ public class RenewalMetrics {
                 if (st.row != null) {
                     rows.get(st.row).decrementAndGet();
                     st.row = null;
-                }
-            }
-            st.meters.forEach(registry::remove);
-            synchronized (st) {
-                if (st.failing != null) {
-                    registry.remove(st.failing);
                 }
             }
         }
@@ -154,21 +145,7 @@ public class RenewalMetrics {
             return;
         }
         synchronized (st) {
-            if (outcome == SecretRenewer.Outcome.RENEWED) {
-                st.failures = 0;
-                if (st.failing != null) {
-                    registry.remove(st.failing);
-                    st.failing = null;
-                }
-                return;
-            }
-            st.failures++;
-            if (st.failing == null) {
-                String[] nsName = key.split("/", 2);
-                st.failing = Gauge.builder("pxtoken_secret_renewal_failures", st, x -> x.failures)
-                        .tags("namespace", nsName[0], "name", nsName[1])
-                        .description("Renewals of a managed token failed in a row (absent when none)").register(registry);
-            }
+            st.failures = outcome == SecretRenewer.Outcome.RENEWED ? 0 : st.failures + 1;
         }
     }
 }
