@@ -1,9 +1,11 @@
 package io.pxtoken.leader;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -44,6 +46,8 @@ public class LeaderElection {
     private final List<LeaderWork> running = new ArrayList<>();
     private volatile boolean leading;
     private volatile CompletableFuture<?> election;
+    /** Stopped for good: no more running for the Lease. */
+    private volatile boolean closed;
 
     @Inject
     public LeaderElection(PxTokenConfig config, KubernetesCluster cluster, Leadership leadership, MeterRegistry registry,
@@ -94,9 +98,43 @@ public class LeaderElection {
         String ns = le.namespace().orElseGet(leadership::defaultNamespace);
         LOG.infof("Leader election: %s run on the holder of Lease %s/%s (this replica: %s)", String.join(", ", names), ns,
                 le.leaseName(), identity);
-        election = leadership.run(ns, le.leaseName(), identity,
-                new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                this::startLeading, this::stopLeading);
+        campaign(ns, identity);
+    }
+
+    /**
+     * Runs for the Lease until {@link #stop()}. fabric8's elector ends for good when a renewal fails past the renew
+     * deadline (the API server slow or unreachable for that long, or another holder in the Lease): this replica then
+     * runs for it again after a retry period, as a new elector, so that an API server that was down for a while does not
+     * leave every replica without a leader until their pods restart (measured: an API server holding 250 MB of
+     * annotations answered the Lease's GET in over 10 s, and the only replica never led again).
+     */
+    private void campaign(String ns, String identity) {
+        if (closed) {
+            return;
+        }
+        var le = config.leaderElection();
+        Duration again = le.retryPeriod();
+        CompletableFuture<?> e;
+        try {
+            e = leadership.run(ns, le.leaseName(), identity,
+                    new Leadership.Timing(le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
+                    this::startLeading, this::stopLeading);
+        } catch (RuntimeException failed) {
+            LOG.warnf("Leader election: could not run for the Lease (%s); again in %s s", failed.getClass().getSimpleName(),
+                    again.toMillis() / 1000.0);
+            CompletableFuture.delayedExecutor(again.toMillis(), TimeUnit.MILLISECONDS).execute(() -> campaign(ns, identity));
+            return;
+        }
+        election = e;
+        e.whenComplete((v, t) -> {
+            if (closed) {
+                return;
+            }
+            stopLeading();
+            LOG.infof("Leader election: this replica's elector ended (%s); running for the Lease again in %s s",
+                    t == null ? "the Lease was lost" : t.getClass().getSimpleName(), again.toMillis() / 1000.0);
+            CompletableFuture.delayedExecutor(again.toMillis(), TimeUnit.MILLISECONDS).execute(() -> campaign(ns, identity));
+        });
     }
 
     private static String name(LeaderWork w) {
@@ -108,6 +146,7 @@ public class LeaderElection {
     /** Gives up the Lease (released, so another replica takes over at once) and stops every work. */
     @PreDestroy
     public void stop() {
+        closed = true;
         CompletableFuture<?> e = election;
         if (e != null) {
             e.cancel(true);
