@@ -29,6 +29,7 @@
 #
 # Environment: DURATION=15 CONNECTIONS=32 THREADS=2 ROUNDS=3 WARMUP=30 CALLER=kubernetes JAVA_OPTS= (all builds)
 #   OLD_JAR= OLD_REF= REBUILD=0 (rebuild this tree) WRK_CPUS= APP_CPUS= (taskset lists)
+#   ENDPOINTS="mint issuer" (one of them alone, e.g. to profile it)
 #   JFR=<dir>: record each build during the measured rounds (settings=profile) into <dir>/<build>.jfr
 # Exits 2 if any request failed (non-2xx or socket error). Only 127.0.0.1 is contacted; wrk is bounded by -d and
 # timeout(1).
@@ -43,6 +44,7 @@ THREADS="${THREADS:-2}"
 ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-30}"
 CALLER="${CALLER:-kubernetes}"
+ENDPOINTS="${ENDPOINTS:-mint issuer}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 HOST=127.0.0.1
 
@@ -253,7 +255,7 @@ jvm_metrics() {
 # --- warm up, then measure ---------------------------------------------------------------------------------------
 if (( WARMUP > 0 )); then
     log "warming up: ${WARMUP}s per endpoint and build (discarded)"
-    for b in "${BUILDS[@]}"; do run_wrk "$b" mint "$WARMUP" >/dev/null; run_wrk "$b" issuer "$WARMUP" >/dev/null; done
+    for b in "${BUILDS[@]}"; do for ep in $ENDPOINTS; do run_wrk "$b" "$ep" "$WARMUP" >/dev/null; done; done
 fi
 if [[ -n "${JFR:-}" ]]; then
     for b in "${BUILDS[@]}"; do jcmd "${PID[$b]}" JFR.start name=bench settings=profile >/dev/null; done
@@ -275,7 +277,7 @@ printf '%-5s %-5s %-16s %10s %8s %8s %7s %7s %8s %9s %7s\n' round build endpoint
 : > "$WORK/results"
 bad=0
 for (( r = 1; r <= ROUNDS; r++ )); do
-    if (( r % 2 )); then order=(mint issuer); else order=(issuer mint); fi
+    if (( r % 2 )); then order=($ENDPOINTS); else order=($(printf '%s\n' $ENDPOINTS | tac)); fi
     builds=("${BUILDS[@]}")
     (( r % 2 )) || builds=($(printf '%s\n' "${BUILDS[@]}" | tac))
     for ep in "${order[@]}"; do
@@ -306,10 +308,10 @@ echo
 echo "Medians over $ROUNDS round(s) (cpu_us: the app process's CPU per request, wrk excluded; alloc_KB: heap allocated per request):"
 printf '  %-5s %-16s %10s %8s %8s %8s %9s %7s %12s\n' build endpoint req/s p50_ms p99_ms cpu_us alloc_KB gc_ms/s mint/issuer
 for b in "${BUILDS[@]}"; do
-    for ep in mint issuer; do
+    for ep in $ENDPOINTS; do
         label=$([[ $ep == mint ]] && echo "POST /v1/tokens" || echo "GET /v1/issuer")
         ratio=""
-        [[ $ep == mint ]] && ratio=$(awk -v m="$(col "$b" mint 3)" -v i="$(col "$b" issuer 3)" 'BEGIN {printf "%.3f", m / i}')
+        [[ $ep == mint && " $ENDPOINTS " == *" issuer "* ]] && ratio=$(awk -v m="$(col "$b" mint 3)" -v i="$(col "$b" issuer 3)" 'BEGIN {printf "%.3f", m / i}')
         printf '  %-5s %-16s %10.1f %8.3f %8.3f %8s %9s %7s %12s\n' "$b" "$label" "$(col "$b" "$ep" 3)" \
             "$(awk -v v="$(col "$b" "$ep" 4)" 'BEGIN{print v/1000}')" "$(awk -v v="$(col "$b" "$ep" 5)" 'BEGIN{print v/1000}')" \
             "$(col "$b" "$ep" 6)" "$(col "$b" "$ep" 7)" "$(col "$b" "$ep" 8)" "$ratio"
@@ -318,7 +320,7 @@ done
 if [[ ${#BUILDS[@]} == 2 ]]; then
     echo
     echo "new / old (medians):"
-    for ep in mint issuer; do
+    for ep in $ENDPOINTS; do
         awk -v ep="$ep" -v r1="$(col new "$ep" 3)" -v r0="$(col old "$ep" 3)" -v c1="$(col new "$ep" 6)" -v c0="$(col old "$ep" 6)" \
             -v a1="$(col new "$ep" 7)" -v a0="$(col old "$ep" 7)" \
             'BEGIN {printf "  %-7s req/s x%.2f   cpu_us x%.2f   alloc_KB x%.2f\n", ep, r1 / r0, c1 / c0, (a0 > 0 ? a1 / a0 : 0)}'
