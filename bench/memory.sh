@@ -9,7 +9,8 @@
 #   VARIANTS="base arena2 ep1" RUNS=5 bash bench/memory.sh
 #
 # Variants (name -> what is added to the image's options): base (nothing); arena2 (MALLOC_ARENA_MAX=2 in the
-# environment); EXTRA_<name>='-X...' defines any other, e.g. EXTRA_ep1='-Dquarkus.vertx.event-loops-pool-size=1'.
+# environment); EXTRA_<name>='-X...' (options) and ENV_<name>='A=1 B=2' (environment) define any other, e.g.
+# EXTRA_w8='-Dquarkus.thread-pool.max-threads=8' ENV_w8a2=MALLOC_ARENA_MAX=2 EXTRA_w8a2='-Dquarkus.thread-pool.max-threads=8'.
 # Environment: RUNS=3 LOAD=30 LIMIT=256m CONNECTIONS=32 THREADS=2 JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 #   APP=target/quarkus-app KEEP= (a directory: each run's NMT summaries and thread lists are kept there)
 # Only 127.0.0.1 is contacted; wrk is bounded by -d and timeout(1).
@@ -43,7 +44,12 @@ printf '%-4s %-8s %-5s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %7s %8s\n' run va
 for (( r = 1; r <= RUNS; r++ )); do
     for v in $VARIANTS; do
         envs=(); extra=""
-        case $v in base) ;; arena2) envs=(MALLOC_ARENA_MAX=2) ;; *) var="EXTRA_$v"; extra="${!var:?no EXTRA_$v}" ;; esac
+        case $v in
+            base) ;;
+            arena2) envs=(MALLOC_ARENA_MAX=2) ;;
+            *) var="EXTRA_$v"; extra="${!var:-}"; var="ENV_$v"; [[ -n "${!var:-}" ]] && read -r -a envs <<< "${!var}"
+               [[ -n "$extra" || ${#envs[@]} -gt 0 ]] || { echo "variant $v: set EXTRA_$v and/or ENV_$v" >&2; exit 1; } ;;
+        esac
         # shellcheck disable=SC2086
         (cd "$APP" && exec env "${envs[@]}" "$JAVA" $IMAGE_OPTS -XX:MaxRAM=$LIMIT -XX:NativeMemoryTracking=summary $extra \
             -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$PORT -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false \
