@@ -3,8 +3,16 @@
 # src/main/docker/Dockerfile.jvm under the Deployment's memory limit (-XX:MaxRAM stands in for the cgroup limit),
 # authentication on (a Portworx admin token minted here with openssl), the rate limit off (one caller).
 #
-#   bash bench/startup.sh                  # RUNS=5 of each variant, 30 s of load per run: about 15 min on 2 CPUs
-#   RUNS=3 LOAD=10 VARIANTS="java17 java25-aot" bash bench/startup.sh
+#   bash bench/startup.sh                  # RUNS=5 of each variant, 30 s of load per run
+#   OLD_REF=daad80d bash bench/startup.sh  # and the same variants of a git ref, built in a worktree under /tmp, interleaved
+#   OLD_JAR=/tmp/old/quarkus-app VARIANTS="java17 java25" bash bench/startup.sh   # an app dir built already (fast-jar only)
+#   RUNS=3 LOAD=10 VARIANTS="java17 java17-appcds java25 java25-aot" bash bench/startup.sh
+#
+# The caller (CALLER=kubernetes, the default) is as in bench/http.sh: the service has a cluster (a kubeconfig naming
+# the stand-in API server io.pxtoken.renewal.MockApiServer in its own JVM, pxtoken.secrets.namespaces=bench, so it
+# elects a leader and builds its informers as a Deployment does) and the load's bearer is a ServiceAccount-style
+# token reviewed by TokenReview and SubjectAccessReview. CALLER=portworx: no cluster, a Portworx system.admin bearer
+# (the set-up of the issue 13 figures). Each build runs with the JAVA_OPTS of its own src/main/docker/Dockerfile.jvm.
 #
 # Variants (each builds what it needs under target/ unless it is there already; REBUILD=1 builds again):
 #   java17         Java 17, fast-jar (target/quarkus-app, ./mvnw package)
@@ -23,7 +31,8 @@
 # mapped files such as the AOT cache, which the kernel may share between pods and drop), and the requests/s of that load; the 1-minute load average when the run began. Then a table of
 # medians per variant.
 #
-# Environment: RUNS=5 LOAD=30 LIMIT=256m VARIANTS="java17 java17-appcds java25 java25-aot" CONNECTIONS=32 THREADS=2
+# Environment: RUNS=5 LOAD=30 LIMIT=256m VARIANTS="java17 java25-aot" CONNECTIONS=32 THREADS=2 CALLER=kubernetes
+#   OLD_REF= OLD_JAR= (a second build, measured interleaved with this tree's)
 #   JAVA17=/usr/lib/jvm/java-17-openjdk-amd64 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 (JDK homes)
 #   JAVA_OPTS_OVERRIDE= (instead of the Dockerfile's options) JAVA_OPTS_EXTRA= (added to them) REBUILD=0
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and timeout(1).
@@ -36,7 +45,8 @@ LOAD="${LOAD:-30}"
 LIMIT="${LIMIT:-256m}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
-VARIANTS="${VARIANTS:-java17 java17-appcds java25 java25-aot}"
+VARIANTS="${VARIANTS:-java17 java25-aot}"
+CALLER="${CALLER:-kubernetes}"
 JAVA17="${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64}"
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 REBUILD="${REBUILD:-0}"
@@ -60,45 +70,80 @@ for v in $VARIANTS; do
     esac
 done
 
-OPTS=${JAVA_OPTS_OVERRIDE:-$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)}
-[[ -n "$OPTS" ]] || die "no ENV JAVA_OPTS line in src/main/docker/Dockerfile.jvm"
-OPTS="$OPTS ${JAVA_OPTS_EXTRA:-}"
+tree_opts() { # <tree>: the JAVA_OPTS of that tree's Dockerfile.jvm (or JAVA_OPTS_OVERRIDE), plus JAVA_OPTS_EXTRA
+    local o=${JAVA_OPTS_OVERRIDE:-$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$1/src/main/docker/Dockerfile.jvm" 2>/dev/null)}
+    [[ -n "$o" ]] || die "no ENV JAVA_OPTS line in $1/src/main/docker/Dockerfile.jvm"
+    echo "$o ${JAVA_OPTS_EXTRA:-}"
+}
 
 # --- builds -------------------------------------------------------------------------------------------------------
-# mvn17 <args...>: the wrapper on Java 17, the baseline the build must always work on
-mvn17() { JAVA_HOME="$JAVA17" PATH="$JAVA17/bin:$PATH" ./mvnw -B -q "$@"; }
+# mvn17 <tree> <args...>: the wrapper on Java 17, the baseline the build must always work on (offline when it can)
+mvn17() {
+    local tree=$1; shift
+    (cd "$tree" && { JAVA_HOME="$JAVA17" PATH="$JAVA17/bin:$PATH" ./mvnw -B -q -o "$@" 2>/dev/null \
+        || JAVA_HOME="$JAVA17" PATH="$JAVA17/bin:$PATH" ./mvnw -B -q "$@"; })
+}
 needs() { [[ " $VARIANTS " == *" $1 "* ]]; }
-if needs java17 || needs java25; then
-    if [[ "$REBUILD" == 1 || ! -f target/quarkus-app/quarkus-run.jar ]]; then
-        log "building the fast-jar (target/quarkus-app)"
-        mvn17 package -DskipTests
+build_tree() { # <tree>: what the variants need, under <tree>/target
+    local tree=$1
+    if needs java17 || needs java25; then
+        if [[ "$REBUILD" == 1 || ! -f "$tree/target/quarkus-app/quarkus-run.jar" ]]; then
+            log "building the fast-jar ($tree/target/quarkus-app)"
+            mvn17 "$tree" package -DskipTests
+        fi
     fi
+    if needs java17-appcds && [[ "$REBUILD" == 1 || ! -f "$tree/target/bench-appcds/app-cds.jsa" ]]; then
+        log "building the fast-jar with Quarkus's AppCDS archive on Java 17 ($tree/target/bench-appcds)"
+        mvn17 "$tree" package -DskipTests -Dquarkus.package.output-directory=bench-appcds \
+            -Dquarkus.package.jar.aot.enabled=true -Dquarkus.package.jar.aot.type=app-cds
+    fi
+    if needs java25-aot && [[ "$REBUILD" == 1 || ! -f "$tree/target/bench-aot/app.aot" ]]; then
+        log "building the aot-jar ($tree/target/bench-aot) and training its AOT cache on Java 25 with its src/main/docker/aot-train.sh"
+        mvn17 "$tree" package -DskipTests -Dquarkus.package.output-directory=bench-aot -Dquarkus.package.jar.type=aot-jar
+        JAVA="$JAVA25/bin/java" JAVA_OPTS="$(tree_opts "$tree")" AOT_TRAIN_MAX_RAM="$LIMIT" \
+            bash "$tree/src/main/docker/aot-train.sh" "$tree/target/bench-aot"
+    fi
+}
+BUILDS=(new)
+declare -A TREE=([new]="$ROOT") APPDIR=() LABEL=()
+LABEL[new]="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo '+local')"
+[[ -n "${OLD_REF:-}" && -n "${OLD_JAR:-}" ]] && die "set OLD_REF or OLD_JAR, not both"
+if [[ -n "${OLD_REF:-}" ]]; then
+    sha=$(git rev-parse --short "$OLD_REF^{commit}") || die "no commit $OLD_REF"
+    TREE[old]="/tmp/pxtoken-bench-$sha"
+    [[ -d "${TREE[old]}" ]] || git worktree add --detach "${TREE[old]}" "$sha" >/dev/null
+    LABEL[old]=$sha
+    BUILDS=(old new)
+elif [[ -n "${OLD_JAR:-}" ]]; then
+    [[ -f "$OLD_JAR" ]] && OLD_JAR=$(dirname "$OLD_JAR")
+    [[ -f "$OLD_JAR/quarkus-run.jar" ]] || die "no quarkus-run.jar in $OLD_JAR"
+    for v in $VARIANTS; do [[ $v == java17 || $v == java25 ]] || die "OLD_JAR gives a fast-jar only: VARIANTS may be java17 and java25 (use OLD_REF for $v)"; done
+    APPDIR[old]=$OLD_JAR
+    TREE[old]=$ROOT
+    LABEL[old]=$OLD_JAR
+    BUILDS=(old new)
 fi
-if needs java17-appcds && [[ "$REBUILD" == 1 || ! -f target/bench-appcds/app-cds.jsa ]]; then
-    log "building the fast-jar with Quarkus's AppCDS archive on Java 17 (target/bench-appcds)"
-    mvn17 package -DskipTests -Dquarkus.package.output-directory=bench-appcds \
-        -Dquarkus.package.jar.aot.enabled=true -Dquarkus.package.jar.aot.type=app-cds
-fi
-if needs java25-aot && [[ "$REBUILD" == 1 || ! -f target/bench-aot/app.aot ]]; then
-    log "building the aot-jar (target/bench-aot) and training its AOT cache on Java 25 with src/main/docker/aot-train.sh"
-    mvn17 package -DskipTests -Dquarkus.package.output-directory=bench-aot -Dquarkus.package.jar.type=aot-jar
-    JAVA="$JAVA25/bin/java" JAVA_OPTS="$OPTS" AOT_TRAIN_MAX_RAM="$LIMIT" bash src/main/docker/aot-train.sh target/bench-aot
-fi
+for b in "${BUILDS[@]}"; do
+    [[ -n "${APPDIR[$b]:-}" ]] || build_tree "${TREE[$b]}"
+done
 
-# variant -> "<java> <app dir> <extra options>"
+# variant build -> "<java> <app dir> <extra options>"
 variant() {
+    local t=${TREE[$2]}
     case $1 in
-        java17) echo "$JAVA17/bin/java $ROOT/target/quarkus-app" ;;
-        java17-appcds) echo "$JAVA17/bin/java $ROOT/target/bench-appcds -XX:SharedArchiveFile=app-cds.jsa" ;;
-        java25) echo "$JAVA25/bin/java $ROOT/target/quarkus-app" ;;
-        java25-aot) echo "$JAVA25/bin/java $ROOT/target/bench-aot -XX:AOTCache=app.aot" ;;
+        java17) echo "$JAVA17/bin/java ${APPDIR[$2]:-$t/target/quarkus-app}" ;;
+        java17-appcds) echo "$JAVA17/bin/java $t/target/bench-appcds -XX:SharedArchiveFile=app-cds.jsa" ;;
+        java25) echo "$JAVA25/bin/java ${APPDIR[$2]:-$t/target/quarkus-app}" ;;
+        java25-aot) echo "$JAVA25/bin/java $t/target/bench-aot -XX:AOTCache=app.aot" ;;
     esac
 }
 
 WORK=$(mktemp -d)
 APP_PID=
+API_PID=
 cleanup() {
     if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
+    if [[ -n "$API_PID" ]]; then kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -107,12 +152,6 @@ mkdir -p "$WORK/keys"
 head -c 48 /dev/urandom | base64 -w0 > "$WORK/keys/shared-secret"
 b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 now=$(date +%s)
-header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"email":"","exp":%d,"iat":%d,"iss":"portworx.com","name":"bench","roles":["system.admin"],"sub":"bench"}' \
-    $((now + 86400)) $((now - 60)) | b64url)
-sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$(cat "$WORK/keys/shared-secret")" -binary | b64url)
-export PXTOKEN_BENCH_AUTH="Bearer $header.$payload.$sig"
-
 free_port() {
     local p
     for p in $(seq 18300 18399); do
@@ -120,35 +159,71 @@ free_port() {
     done
     die "no free port in 18300-18399"
 }
+CALLER_OPTS=()
+ENV_OPTS=()
+if [[ $CALLER == kubernetes ]]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/sa.key" 2>/dev/null
+    h=$(printf '{"alg":"RS256","kid":"bench"}' | b64url)
+    p=$(printf '{"aud":["https://kubernetes.default.svc.cluster.local"],"exp":%d,"iat":%d,"iss":"https://kubernetes.default.svc.cluster.local","kubernetes.io":{"namespace":"bench","serviceaccount":{"name":"minter","uid":"6b1f6d1e-6a43-4d53-9a3b-4c1b2e0f9d11"}},"nbf":%d,"sub":"system:serviceaccount:bench:minter"}' \
+        $((now + 86400)) "$now" "$now" | b64url)
+    sa_token="$h.$p.$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$WORK/sa.key" -binary | b64url)"
+    export PXTOKEN_BENCH_AUTH="Bearer $sa_token"
+    [[ -d target/test-classes/io/pxtoken/renewal ]] || mvn17 "$ROOT" test-compile
+    [[ -f target/test.classpath ]] || mvn17 "$ROOT" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
+    API_PORT=18299
+    java -Xmx512m -XX:TieredStopAtLevel=1 -Dmock.reviews.token="$sa_token" -cp "target/test-classes:$(cat target/test.classpath)" \
+        io.pxtoken.renewal.MockApiServer "$API_PORT" > "$WORK/api.log" 2>&1 &
+    API_PID=$!
+    for _ in $(seq 1 600); do grep -q "mock API server" "$WORK/api.log" && break; sleep 0.1; done
+    grep -q "mock API server" "$WORK/api.log" || { cat "$WORK/api.log" >&2; die "the stand-in API server did not start"; }
+    printf '%s\n' 'apiVersion: v1' 'kind: Config' \
+        "clusters: [{name: mock, cluster: {server: \"http://127.0.0.1:$API_PORT\"}}]" \
+        'users: [{name: service, user: {token: px-token-service-sa-token}}]' \
+        'contexts: [{name: mock, context: {cluster: mock, user: service, namespace: bench}}]' \
+        'current-context: mock' > "$WORK/kubeconfig"
+    ENV_OPTS=(KUBECONFIG="$WORK/kubeconfig")
+    CALLER_OPTS=(-Dpxtoken.secrets.namespaces=bench -Dpxtoken.leader-election.namespace=bench)
+else
+    header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
+    payload=$(printf '{"email":"","exp":%d,"iat":%d,"iss":"portworx.com","name":"bench","roles":["system.admin"],"sub":"bench"}' \
+        $((now + 86400)) $((now - 60)) | b64url)
+    sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$(cat "$WORK/keys/shared-secret")" -binary | b64url)
+    export PXTOKEN_BENCH_AUTH="Bearer $header.$payload.$sig"
+    CALLER_OPTS=(-Dpxtoken.auth.portworx.enabled=true -Dpxtoken.kubernetes.enabled=false)
+fi
 kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$APP_PID/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit} if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 echo "px-token-service start-up benchmark"
-echo "  commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+local changes)')"
+for b in "${BUILDS[@]}"; do echo "  $b:$(printf '%*s' $(( 7 - ${#b} )) '')${LABEL[$b]}, options: $(tree_opts "${TREE[$b]}") -XX:MaxRAM=$LIMIT"; done
 echo "  host:    $(nproc) CPU(s); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in $VARIANTS; do
-    set -- $(variant "$v")
+    set -- $(variant "$v" new)
     echo "  $v: $("$1" -version 2>&1 | head -n 1)"
 done
-echo "  options: $OPTS -XX:MaxRAM=$LIMIT (+ the variant's archive option)"
+echo "  caller:  $CALLER$([[ $CALLER == kubernetes ]] && echo " (stand-in API server in its own JVM; TokenReview + SubjectAccessReview)")"
 echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d${LOAD}s on POST /v1/tokens, authentication on"
 echo
-printf '%-14s %4s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
+printf '%-5s %-14s %4s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' build variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
     anon_load file_load mint_rps load1
 : > "$WORK/results"
 for run in $(seq 1 "$RUNS"); do
+    builds=("${BUILDS[@]}")
+    (( run % 2 )) || builds=($(printf '%s\n' "${BUILDS[@]}" | tac))
     for v in $VARIANTS; do
-        set -- $(variant "$v")
+      for b in "${builds[@]}"; do
+        set -- $(variant "$v" "$b")
         java=$1 dir=$2
         shift 2
         port=$(free_port)
         l1=$(load1)
         start=$(date +%s%N)
-        # shellcheck disable=SC2086
-        (cd "$dir" && exec "$java" $OPTS -XX:MaxRAM="$LIMIT" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
-            -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false -Dpxtoken.auth.portworx.enabled=true \
+        # shellcheck disable=SC2046,SC2086
+        (cd "$dir" && exec env ${ENV_OPTS[@]+"${ENV_OPTS[@]}"} "$java" $(tree_opts "${TREE[$b]}") -XX:MaxRAM="$LIMIT" "$@" \
+            -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
+            -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false "${CALLER_OPTS[@]}" \
             -jar quarkus-run.jar) > "$WORK/app.log" 2>&1 &
         APP_PID=$!
         ready=0
@@ -158,38 +233,39 @@ for run in $(seq 1 "$RUNS"); do
             sleep 0.01
         done
         ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-        (( ready )) || { cat "$WORK/app.log" >&2; die "$v run $run: not ready"; }
+        (( ready )) || { cat "$WORK/app.log" >&2; die "$b $v run $run: not ready"; }
         rss_ready=$(kb VmRSS)
         cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$APP_PID/stat")
         quarkus_ms=$(sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$WORK/app.log" | head -n 1 | awk '{printf "%d", $1 * 1000}')
         # the JVM warns on stdout when it cannot map an archive (another JVM build, class path or heap mode)
         if grep -q -E '\[(warning|error)\]\[(cds|aot)' "$WORK/app.log"; then
             grep -E '\[(cds|aot)' "$WORK/app.log" | head -n 5 >&2
-            die "$v run $run: the JVM did not use its archive"
+            die "$b $v run $run: the JVM did not use its archive"
         fi
         res=$(timeout $((LOAD + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${LOAD}s" --timeout 5s -s bench/mint.lua \
-            "http://127.0.0.1:$port/v1/tokens" | grep '^RESULT ') || die "$v run $run: wrk failed"
+            "http://127.0.0.1:$port/v1/tokens" | grep '^RESULT ') || die "$b $v run $run: wrk failed"
         rss_load=$(kb VmRSS)
         peak=$(kb VmHWM)
         anon=$(kb RssAnon)
         file=$(kb RssFile)
         rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$res")
         bad=$(sed -n 's/.* non2xx=\([0-9]*\) sock_errors=\([0-9]*\).*/\1 \2/p' <<<"$res")
-        [[ "$bad" == "0 0" ]] || die "$v run $run: failed requests under load (non2xx, socket errors): $bad"
+        [[ "$bad" == "0 0" ]] || die "$b $v run $run: failed requests under load (non2xx, socket errors): $bad"
         kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
-        printf '%-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
+        printf '%-5s %-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$b" "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
             "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$(mib "$anon")" "$(mib "$file")" "$rps" "$l1"
-        echo "$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms $anon $file" >> "$WORK/results"
+        echo "$b/$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms $anon $file" >> "$WORK/results"
+      done
     done
 done
 
 echo
 echo "Medians over $RUNS run(s) (ms; MiB; requests/s; load1 is the 1-minute load average when a run began):"
-printf '  %-14s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
+printf '  %-20s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' build/variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
     anon_load file_load mint_rps load1
-for v in $VARIANTS; do
-    col() { awk -v v="$v" -v c="$1" '$1 == v {print $c}' "$WORK/results" | median; }
-    printf '  %-14s %9s %7s %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
+for v in $VARIANTS; do for b in "${BUILDS[@]}"; do
+    col() { awk -v v="$b/$v" -v c="$1" '$1 == v {print $c}' "$WORK/results" | median; }
+    printf '  %-20s %9s %7s %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$b/$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
         "$(mib "$(col 5)")" "$(mib "$(col 6)")" "$(mib "$(col 10)")" "$(mib "$(col 11)")" "$(col 7)" "$(col 8)"
-done
+done; done
 echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -55,8 +55,10 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
     private final String issuer;
     private final AccessReviews reviews;
     private final TokenBuckets perCaller;
+    private final VerifiedBearers verified;
 
-    public BearerMechanism(PxTokenConfig config, AccessReviews reviews, java.time.Clock clock) {
+    public BearerMechanism(PxTokenConfig config, AccessReviews reviews, VerifiedBearers verified, java.time.Clock clock) {
+        this.verified = verified;
         this.enabled = config.auth().enabled();
         this.portworxCallers = config.auth().portworx().enabled();
         this.issuer = config.issuer();
@@ -84,27 +86,55 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
         if (header == null || header.isBlank()) {
             return Uni.createFrom().nullItem();
         }
+        String token;
         AuthenticationRequest request;
         try {
-            request = request(header, context);
-        } catch (AuthenticationFailedException e) {
+            token = token(header);
+            VerifiedBearers.Digest digest = VerifiedBearers.digest(token);
+            SecurityIdentity known = verified.get(digest);
+            if (known != null) {
+                // verified before, and that check may still be reused: the caller's own limit applies as ever
+                limit(known);
+                return Uni.createFrom().item(known);
+            }
+            request = request(token, context);
+            return providers.authenticate(request).invoke(identity -> {
+                verified.put(digest, identity);
+                limit(identity);
+            }).onFailure().invoke(t -> context.put(FAILURE, t));
+        } catch (AuthenticationFailedException | RateLimitedException e) {
             context.put(FAILURE, e);
             return Uni.createFrom().failure(e);
         }
-        return providers.authenticate(request).invoke(this::limit).onFailure().invoke(t -> context.put(FAILURE, t));
     }
 
-    private AuthenticationRequest request(String header, RoutingContext context) {
+    /** The token of an {@code Authorization: Bearer} header, checked for what no token can be. */
+    private static String token(String header) {
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new AuthenticationFailedException("The Authorization header must be \"Bearer <token>\"");
         }
         String token = header.substring(BEARER.length()).strip();
-        if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        if (token.isEmpty() || !printable(token)) {
             throw new AuthenticationFailedException("The bearer token is empty or holds characters a token cannot have");
         }
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new AuthenticationFailedException("The bearer token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
+        return token;
+    }
+
+    /** Visible ASCII only ({@code !} to {@code ~}). */
+    private static boolean printable(String token) {
+        for (int i = 0, n = token.length(); i < n; i++) {
+            char c = token.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private AuthenticationRequest request(String token, RoutingContext context) {
         if (ourIssuer(token)) {
             if (!portworxCallers) {
                 throw new AuthenticationFailedException("Portworx tokens are not accepted as callers here "

@@ -3,6 +3,9 @@ package io.pxtoken.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -19,6 +22,7 @@ final class ExpiringCache<V> {
     }
 
     private final Cache<String, Entry<V>> cache;
+    private final ConcurrentHashMap<String, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
     private final Duration ttl;
     private final Clock clock;
 
@@ -56,19 +60,38 @@ final class ExpiringCache<V> {
             return load.get();
         }
         Entry<V> cached = cache.getIfPresent(key);
-        if (cached != null) {
+        if (cached != null && cached.untilNanos() > now()) {
             return cached.value();
         }
-        V value = load.get();
-        long now = now();
-        long until = now + ttl.toNanos();
-        if (credentialExpiry != null) {
-            until = Math.min(until, nanos(credentialExpiry));
+        // one load per key at a time: requests that find the entry gone together wait for that one answer instead
+        // of each asking the API server; a failed load caches nothing (its waiters get the same failure)
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
-        if (until > now) {
-            cache.put(key, new Entry<>(value, until));
+        try {
+            V value = load.get();
+            long now = now();
+            long until = now + ttl.toNanos();
+            if (credentialExpiry != null) {
+                until = Math.min(until, nanos(credentialExpiry));
+            }
+            if (until > now) {
+                cache.put(key, new Entry<>(value, until));
+            }
+            mine.complete(value);
+            return value;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
         }
-        return value;
     }
 
     private long now() {

@@ -177,6 +177,7 @@ public class KubernetesIdentityProvider implements IdentityProvider<BearerToken.
                 .setPrincipal(new QuarkusPrincipal(u.username()))
                 .addRoles(Set.copyOf(u.groups()))
                 .addAttribute(Caller.ATTRIBUTE, caller)
+                .addAttribute(VerifiedBearers.VALID_UNTIL, review.untilNanos())
                 .build();
     }
 

@@ -1,14 +1,22 @@
 package io.pxtoken.auth;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.keys.KeyUnavailableException;
+import io.pxtoken.keys.SharedSecret;
+import io.pxtoken.keys.SharedSecretStore;
 import io.pxtoken.token.TokenIssuer;
 import io.pxtoken.token.TokenVerifier;
 import io.pxtoken.token.Verification;
@@ -28,10 +36,22 @@ public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Po
 
     private final String issuer;
     private final TokenVerifier verifier;
+    private final Supplier<SharedSecret> keys;
+    private final Clock clock;
+    private final Duration ttl;
 
-    public PortworxIdentityProvider(PxTokenConfig config, TokenVerifier verifier) {
-        this.issuer = config.issuer();
+    @Inject
+    public PortworxIdentityProvider(PxTokenConfig config, TokenVerifier verifier, SharedSecretStore keys, Clock clock) {
+        this(config.issuer(), verifier, keys::current, clock, config.auth().cacheTtl());
+    }
+
+    /** @param keys the shared secret the verifier checks with now (the same source as the verifier's) */
+    PortworxIdentityProvider(String issuer, TokenVerifier verifier, Supplier<SharedSecret> keys, Clock clock, Duration ttl) {
+        this.issuer = issuer;
         this.verifier = verifier;
+        this.keys = keys;
+        this.clock = clock;
+        this.ttl = ttl;
     }
 
     @Override
@@ -56,7 +76,9 @@ public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Po
         return subs > 1 || roles > 1;
     }
 
-    private SecurityIdentity identity(String token) {
+    SecurityIdentity identity(String token) {
+        // the key the token is checked with: a verdict is reused (VerifiedBearers) only while it is still the current one
+        SharedSecret key = keys.get();
         Verification v;
         try {
             v = verifier.verify(token, Set.of("HS256"));
@@ -79,10 +101,25 @@ public class PortworxIdentityProvider implements IdentityProvider<BearerToken.Po
         List<String> roleList = roles instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         String sub = String.valueOf(v.claims().get(TokenIssuer.SUB));
         Caller caller = new Caller(Caller.Kind.PORTWORX, sub, roleList, null, v.expiresAt(), issuer);
+        // reusable as a TokenReview's answer is: for the TTL, never past exp (a verified token has one), same key
+        Instant now = clock.instant();
+        Instant until = now.plus(ttl);
+        if (v.expiresAt() != null && v.expiresAt().isBefore(until)) {
+            until = v.expiresAt();
+        }
+        BooleanSupplier sameKey = () -> {
+            try {
+                return keys.get() == key;
+            } catch (KeyUnavailableException e) {
+                return false;
+            }
+        };
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(sub))
                 .addRoles(Set.copyOf(roleList))
                 .addAttribute(Caller.ATTRIBUTE, caller)
+                .addAttribute(VerifiedBearers.VALID_UNTIL, VerifiedBearers.nanos(until))
+                .addAttribute(VerifiedBearers.VALID_WHILE, sameKey)
                 .build();
     }
 }

@@ -283,6 +283,43 @@ class CallerAuthTest {
         assertEquals(4, kube.tokenReviews.get(), "the cached review ended with the token, before the TTL");
     }
 
+    // --- verified bearers remembered (VerifiedBearers): never longer than the check they stand for
+
+    @Test
+    void aRevokedKubernetesTokenIsRefusedOnceItsCachedReviewEnds() {
+        as(minter).get("/v1/issuer").then().statusCode(200);
+        kube.users.remove(minter);
+        as(minter).get("/v1/issuer").then().statusCode(200);
+        assertEquals(1, kube.tokenReviews.get(), "within the TTL the cached review stands, as documented");
+        clock.pin(Instant.now().plusSeconds(11));
+        unauthenticated(as(minter).get("/v1/issuer").then(), "Kubernetes did not accept");
+        assertEquals(2, kube.tokenReviews.get(), "after the TTL the token is reviewed again, and the review now fails");
+    }
+
+    @Test
+    void aTokenThatSharesAPrefixWithARememberedOneIsCheckedOnItsOwn() {
+        as(minter).get("/v1/issuer").then().statusCode(200);
+        as(minter).get("/v1/issuer").then().statusCode(200);
+        unauthenticated(as(minter + "x").get("/v1/issuer").then(), "Kubernetes did not accept");
+        unauthenticated(as(minter.substring(0, minter.length() - 1)).get("/v1/issuer").then(), "Kubernetes did not accept");
+        assertEquals(3, kube.tokenReviews.get());
+        String admin = TestTokens.portworx("root@example.com", "system.admin");
+        as(admin).get("/v1/issuer").then().statusCode(200);
+        String forged = admin.substring(0, admin.length() - 2) + (admin.endsWith("AA") ? "BB" : "AA");
+        unauthenticated(as(forged).get("/v1/issuer").then(), "rejected");
+    }
+
+    @Test
+    void aRememberedPortworxCallerEndsWithItsToken() {
+        long exp = Instant.now().getEpochSecond() + 3;
+        String admin = TestTokens.sign(TestTokens.claims("root@example.com", List.of("system.admin"))
+                .expirationTime(new java.util.Date(exp * 1000)).build(), JWSAlgorithm.HS256, TestKeys.secret());
+        as(admin).get("/v1/issuer").then().statusCode(200);
+        as(admin).get("/v1/issuer").then().statusCode(200);
+        clock.pin(Instant.ofEpochSecond(exp + 1));
+        unauthenticated(as(admin).get("/v1/issuer").then(), "expired");
+    }
+
     // --- the header itself
 
     @Test

@@ -10,13 +10,25 @@ import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * The fabric8 mock API server in CRUD mode (plain HTTP, loopback) in a process of its own, for bench/renewal-apart.sh:
  * the service runs beside it as deployed, so the service's own CPU and memory are measured apart from the server's.
  * Not a test (its name does not end in Test). Usage: {@code java -cp <test classpath> io.pxtoken.renewal.MockApiServer PORT}.
+ * <p>
+ * With {@code -Dmock.reviews.token=<bearer> -Dmock.reviews.user=system:serviceaccount:<ns>:<name>} it also stands in
+ * for the API server's TokenReview and SubjectAccessReview (bench/http.sh): that one token is authenticated as that
+ * service account (uid {@code uid-<user>}, its groups as Kubernetes gives them), any other is not; a
+ * SubjectAccessReview is allowed for that user only. Reviews are counted in the 10-second totals.
  */
 public final class MockApiServer {
 
@@ -41,8 +53,11 @@ public final class MockApiServer {
 
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
+        String reviewToken = System.getProperty("mock.reviews.token");
+        String reviewUser = System.getProperty("mock.reviews.user", "system:serviceaccount:bench:minter");
+        Dispatcher crud = new KubernetesCrudDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                reviewToken == null ? crud : new Reviews(crud, reviewToken, reviewUser), false);
         server.init(InetAddress.getLoopbackAddress(), port);
         System.out.println("mock API server on http://127.0.0.1:" + port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
@@ -59,7 +74,9 @@ public final class MockApiServer {
                 boolean driver = "Bearer driver".equals(r.getHeader("Authorization"));
                 String shape = shape(r.getPath());
                 seen.merge((driver ? "driver " : "") + r.getMethod() + " " + shape, 1, Integer::sum);
-                if (driver) {
+                if (shape.contains("tokenreviews") || shape.contains("subjectaccessreviews")) {
+                    totals.merge(shape.contains("tokenreviews") ? "reviews-token" : "reviews-access", 1L, Long::sum);
+                } else if (driver) {
                     totals.merge("driver", 1L, Long::sum);
                 } else if (shape.contains("/leases")) {
                     totals.merge("service-leases", 1L, Long::sum);
@@ -84,6 +101,53 @@ public final class MockApiServer {
                 totals.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
                 System.out.println(line);
             }
+        }
+    }
+
+    /** TokenReview and SubjectAccessReview for one known token and its service account; the rest goes to CRUD. */
+    static final class Reviews extends Dispatcher {
+        private final Dispatcher inner;
+        private final String token;
+        private final String user;
+
+        Reviews(Dispatcher inner, String token, String user) {
+            this.inner = inner;
+            this.token = token;
+            this.user = user;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            if (!"POST".equals(request.getMethod())) {
+                return inner.dispatch(request);
+            }
+            Object answer;
+            if (path.startsWith("/apis/authentication.k8s.io/v1/tokenreviews")) {
+                TokenReview asked = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class);
+                boolean known = asked.getSpec() != null && token.equals(asked.getSpec().getToken());
+                String[] parts = user.split(":");
+                answer = known
+                        ? new TokenReviewBuilder().withNewStatus().withAuthenticated(true).withNewUser().withUsername(user)
+                                .withUid("uid-" + user).withGroups("system:serviceaccounts",
+                                        "system:serviceaccounts:" + (parts.length > 2 ? parts[2] : "default"), "system:authenticated")
+                                .endUser().endStatus().build()
+                        : new TokenReviewBuilder().withNewStatus().withAuthenticated(false).withError("invalid bearer token")
+                                .endStatus().build();
+            } else if (path.startsWith("/apis/authorization.k8s.io/v1/subjectaccessreviews")) {
+                SubjectAccessReview asked = Serialization.unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
+                boolean allowed = asked.getSpec() != null && user.equals(asked.getSpec().getUser());
+                answer = new SubjectAccessReviewBuilder().withNewStatus().withAllowed(allowed).endStatus().build();
+            } else {
+                return inner.dispatch(request);
+            }
+            return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                    .setBody(Serialization.asJson(answer));
+        }
+
+        @Override
+        public void shutdown() {
+            inner.shutdown();
         }
     }
 }
