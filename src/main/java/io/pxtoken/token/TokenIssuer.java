@@ -227,6 +227,12 @@ public class TokenIssuer {
     /**
      * Claims go in through {@link Jwt#claims(Map)}, in the sorted key order pxctl's Go encoder writes: smallrye's
      * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry.
+     * <p>
+     * The header is {@code {"alg":"<alg>","typ":"JWT"}} byte for byte, as golang-jwt writes it (its header map is
+     * marshalled with sorted keys). smallrye copies the headers it was given, in its own map's order, and then adds
+     * {@code typ: JWT} when none was given; so only {@code alg} is set here and {@code typ} comes second. Setting
+     * {@code typ} explicitly would put it first ({@code {"typ":"JWT","alg":...}}, the order this service wrote
+     * before). TokenIssuerTest pins the three header segments.
      */
     private String sign(UserClaims claims, long iat, long exp, String jti, SigningAlgorithm alg, SharedSecret secret,
             AsymmetricKey asymmetric) {
@@ -242,7 +248,7 @@ public class TokenIssuer {
         payload.put(NAME, claims.name());
         payload.put(ROLES, claims.roles());
         payload.put(SUB, claims.sub());
-        var jws = Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name())).header("typ", "JWT");
+        var jws = Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name()));
         return secret != null ? jws.sign(secret.key()) : jws.sign(asymmetric.privateKey());
     }
 }

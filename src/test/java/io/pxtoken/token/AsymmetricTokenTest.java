@@ -97,7 +97,7 @@ class AsymmetricTokenTest {
                 SigningAlgorithm.valueOf(alg));
         assertEquals(alg, t.algorithm());
         String[] parts = t.token().split("\\.");
-        // golang-jwt's header members, exactly: {"alg":"<alg>","typ":"JWT"} (member order as the HS256 tokens have it)
+        // golang-jwt's header members, exactly: {"alg":"<alg>","typ":"JWT"} (bytes pinned in TokenIssuerTest)
         assertEquals(Map.of("alg", alg, "typ", "JWT"), GoDecode.intoMap(GoJson.parse(Base64.getUrlDecoder().decode(parts[0]))));
 
         SignedJWT jwt = SignedJWT.parse(t.token());
