@@ -57,6 +57,8 @@ public class TokenIssuer {
     private final SigningAlgorithm defaultAlgorithm;
     private final TokenMetrics metrics;
     private final Clock clock;
+    /** A fresh {@code jti} per token; fixed only in known-answer tests. */
+    private final Supplier<String> jtis;
 
     @Inject
     public TokenIssuer(PxTokenConfig config, SharedSecretStore keys, AsymmetricKeyStore asymmetricKeys,
@@ -69,20 +71,20 @@ public class TokenIssuer {
                     }
                     return keys.current();
                 }, asymmetricKeys::current,
-                signingAlgorithm(config.signing().algorithm()), metrics, clock);
+                signingAlgorithm(config.signing().algorithm()), metrics, clock, TokenIssuer::randomJti);
     }
 
     TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
             Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys, TokenMetrics metrics, Clock clock) {
         this(issuer, defaultDuration, maxDuration, clockSkew, allowedRoles, roleMaxDurations, keys, a -> {
             throw new KeyNotLoadedException(a, "no " + a + " key is loaded");
-        }, SigningAlgorithm.HS256, metrics, clock);
+        }, SigningAlgorithm.HS256, metrics, clock, TokenIssuer::randomJti);
     }
 
     TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
             Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys,
             Function<SigningAlgorithm, AsymmetricKey> asymmetricKeys, SigningAlgorithm defaultAlgorithm,
-            TokenMetrics metrics, Clock clock) {
+            TokenMetrics metrics, Clock clock, Supplier<String> jtis) {
         this.issuer = issuer;
         this.defaultDuration = TokenDuration.parse("pxtoken.default-duration", defaultDuration);
         this.maxDuration = TokenDuration.parse("pxtoken.max-duration", maxDuration);
@@ -96,10 +98,15 @@ public class TokenIssuer {
         this.defaultAlgorithm = defaultAlgorithm;
         this.metrics = metrics;
         this.clock = clock;
+        this.jtis = jtis;
         if (this.defaultDuration.seconds() > this.maxDuration.seconds()) {
             throw new IllegalStateException("pxtoken.default-duration (" + defaultDuration
                     + ") is longer than pxtoken.max-duration (" + maxDuration + ")");
         }
+    }
+
+    private static String randomJti() {
+        return UUID.randomUUID().toString();
     }
 
     public String issuer() {
@@ -211,7 +218,7 @@ public class TokenIssuer {
         long now = clock.instant().getEpochSecond();
         long iat = now - skewSeconds;
         long exp = now + lifetime.seconds();
-        String jti = UUID.randomUUID().toString();
+        String jti = jtis.get();
 
         long started = System.nanoTime();
         String token = sign(claims, iat, exp, jti, alg, secret, asymmetric);

@@ -81,7 +81,8 @@ class AsymmetricTokenTest {
                         throw new KeyNotLoadedException(a, "no " + a + " key is loaded: " + a.fileName() + " does not exist");
                     }
                     return AsymmetricKey.of(a, p, Instant.EPOCH);
-                }, SigningAlgorithm.HS256, new io.pxtoken.token.TokenMetrics(new SimpleMeterRegistry()), CLOCK);
+                }, SigningAlgorithm.HS256, new io.pxtoken.token.TokenMetrics(new SimpleMeterRegistry()), CLOCK,
+                () -> java.util.UUID.randomUUID().toString());
     }
 
     /** A Portworx node holding these keys (any may be null). */

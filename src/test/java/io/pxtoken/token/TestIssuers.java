@@ -31,6 +31,7 @@ public final class TestIssuers {
                         throw new KeyNotLoadedException(a, "no " + a + " key is loaded");
                     }
                     return AsymmetricKey.of(a, p, clock.instant());
-                }, SigningAlgorithm.HS256, new TokenMetrics(new SimpleMeterRegistry()), clock);
+                }, SigningAlgorithm.HS256, new TokenMetrics(new SimpleMeterRegistry()), clock,
+                () -> java.util.UUID.randomUUID().toString());
     }
 }
