@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.pxtoken.LogCapture;
 import io.pxtoken.QuickLease;
 import io.pxtoken.TestAsymmetricKeys;
 import io.pxtoken.TestClock;
@@ -157,8 +158,19 @@ class BridgeRenewalTest {
 
         // 3. managed-algorithm RS256; wait until /v1/secrets shows only RS256 and the gauge has no HS256 left
         Map<String, String> hsJtis = jtis();
-        deployment.redeploy(SigningAlgorithm.RS256);
-        within(Duration.ofSeconds(20), () -> Map.of("RS256", SECRETS).equals(algorithms()), "every Secret shows RS256");
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start()) {
+            deployment.redeploy(SigningAlgorithm.RS256);
+            within(Duration.ofSeconds(20), () -> Map.of("RS256", SECRETS).equals(algorithms()), "every Secret shows RS256");
+            within(Duration.ofSeconds(10), () -> resignLines(logs).size() >= SECRETS, "a log line per re-signed Secret");
+            lines = logs.lines();
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("Re-signed Secret test/px-0: jti=") && l.contains(" alg=RS256 key "
+                + V3_RSA_FINGERPRINT)), "the re-sign line names the algorithm: " + lines);
+        for (Secret s : server.getClient().secrets().inNamespace("test").list().getItems()) {
+            String signature = ManagedSecrets.token(s) == null ? null : ManagedSecrets.token(s).substring(ManagedSecrets.token(s).lastIndexOf('.') + 1);
+            assertTrue(signature == null || lines.stream().noneMatch(l -> l.contains(signature)), "no token in a log line");
+        }
         within(Duration.ofSeconds(10), () -> managedGauge().equals(Map.of("RS256 " + V3_RSA_FINGERPRINT, SECRETS)),
                 "sum by (algorithm) (pxtoken_managed_secrets) has no HS256");
         for (int i = 0; i < SECRETS; i++) {
@@ -199,6 +211,10 @@ class BridgeRenewalTest {
         String any = ManagedSecrets.token(secret("px-0"));
         assertEquals("signature is invalid", before.check(any, clock.instant()).reason(),
                 "a node still on the old secret would refuse it: step 5 waits for the rollout's end");
+    }
+
+    private static List<String> resignLines(LogCapture logs) {
+        return logs.lines().stream().filter(l -> l.contains("Re-signed Secret test/")).toList();
     }
 
     /** Every managed Secret's token is valid on each node. */
