@@ -54,6 +54,7 @@ public class Audit {
                 line.writeStringField("delivered", r.delivered);
             }
             line.writeStringField("keyFingerprint", r.keyFingerprint);
+            line.writeStringField("algorithm", r.algorithm);
             line.writeEndObject();
         } catch (IOException e) {
             LOG.error("Could not write an audit line");

@@ -9,7 +9,7 @@ import io.pxtoken.token.UserClaims;
 /**
  * What one request asked and what was decided, filled in as the request goes and written once as a JSON line on
  * logger {@code io.pxtoken.audit} when the answer is sent. Holds no token and no secret: an issued token is recorded
- * by its jti and key fingerprint only. Who called is not kept here: the audit line takes it from the request's
+ * by its jti, key fingerprint and algorithm only. Who called is not kept here: the audit line takes it from the request's
  * security identity.
  */
 public class AuditRecord {
@@ -22,6 +22,7 @@ public class AuditRecord {
     String secret;
     String jti;
     String keyFingerprint;
+    String algorithm;
     List<String> missing;
     String problem;
     String delivered;
@@ -45,6 +46,7 @@ public class AuditRecord {
     public void issued(IssuedToken token) {
         this.jti = token.jti();
         this.keyFingerprint = token.keyFingerprint();
+        this.algorithm = token.algorithm();
     }
 
     public void missing(List<String> missing) {

@@ -7,14 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PostConstruct;
@@ -45,10 +41,10 @@ public class AsymmetricKeyStore {
     private static final Logger LOG = Logger.getLogger(AsymmetricKeyStore.class);
 
     private final Path dir;
-    private final long reloadMillis;
+    private final Duration reloadInterval;
     private final Clock clock;
     private final Map<SigningAlgorithm, Slot> slots = new EnumMap<>(SigningAlgorithm.class);
-    private ScheduledExecutorService poller;
+    private KeyFilePoller poller;
 
     /** One key file: the key in use, the previous one, and what is wrong with the file now. */
     private static final class Slot {
@@ -57,7 +53,7 @@ public class AsymmetricKeyStore {
         volatile AsymmetricKey previous;
         volatile String problem;
         volatile boolean present;
-        byte[] pending;
+        final KeyFilePoller.Adoption adoption = new KeyFilePoller.Adoption();
         final AtomicLong refusals = new AtomicLong();
 
         Slot(Path file) {
@@ -72,7 +68,7 @@ public class AsymmetricKeyStore {
 
     AsymmetricKeyStore(Path dir, Duration reloadInterval, Clock clock) {
         this.dir = dir;
-        this.reloadMillis = Math.max(50, reloadInterval.toMillis());
+        this.reloadInterval = reloadInterval;
         this.clock = clock;
         for (SigningAlgorithm a : ALGORITHMS) {
             slots.put(a, new Slot(dir.resolve(a.fileName())));
@@ -82,18 +78,14 @@ public class AsymmetricKeyStore {
     @PostConstruct
     void start() {
         reload();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pxkeys-asymmetric-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reloadQuietly, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+        poller = KeyFilePoller.start("pxkeys-asymmetric-reload", reloadInterval, this::reload,
+                "the asymmetric keys in " + dir, LOG);
     }
 
     @PreDestroy
     void stop() {
         if (poller != null) {
-            poller.shutdownNow();
+            poller.stop();
         }
     }
 
@@ -174,7 +166,7 @@ public class AsymmetricKeyStore {
         s.present = bytes != null;
         if (bytes == null) {
             // an absent file offers nothing; a key already loaded stays, as the shared secret does
-            s.pending = null;
+            s.adoption.reset();
             report(s, s.current == null ? null : s.file + " does not exist any more");
             return;
         }
@@ -191,15 +183,13 @@ public class AsymmetricKeyStore {
         }
         AsymmetricKey old = s.current;
         if (old != null && old.equals(next)) {
-            s.pending = null;
+            s.adoption.reset();
             report(s, null);
             return;
         }
-        if (old != null && !Arrays.equals(s.pending, bytes)) {
-            s.pending = bytes;
+        if (!s.adoption.adopt(old == null, bytes)) {
             return;
         }
-        s.pending = null;
         s.previous = old;
         s.current = next;
         s.problem = null;
@@ -208,14 +198,6 @@ public class AsymmetricKeyStore {
         } else {
             LOG.infof("The %s key in %s changed: now signing with key %s (was %s)", algorithm, s.file, next.fingerprint(),
                     old.fingerprint());
-        }
-    }
-
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            LOG.errorf("Checking the asymmetric keys in %s failed: %s", dir, e.getClass().getName());
         }
     }
 

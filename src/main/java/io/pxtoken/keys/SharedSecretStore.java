@@ -11,14 +11,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PostConstruct;
@@ -53,15 +49,15 @@ public class SharedSecretStore {
     private final Path file;
     private final boolean allowWeak;
     private final boolean generateIfMissing;
-    private final long reloadMillis;
+    private final Duration reloadInterval;
     private final Clock clock;
 
     private volatile SharedSecret current;
     private volatile SharedSecret previous;
     private volatile String problem;
     private volatile boolean present;
-    private byte[] pending;
-    private ScheduledExecutorService poller;
+    private final KeyFilePoller.Adoption adoption = new KeyFilePoller.Adoption();
+    private KeyFilePoller poller;
     private final List<Consumer<SharedSecret>> listeners = new CopyOnWriteArrayList<>();
 
     @Inject
@@ -74,7 +70,7 @@ public class SharedSecretStore {
         this.file = dir.resolve(FILE_NAME);
         this.allowWeak = allowWeak;
         this.generateIfMissing = generateIfMissing;
-        this.reloadMillis = Math.max(50, reloadInterval.toMillis());
+        this.reloadInterval = reloadInterval;
         this.clock = clock;
     }
 
@@ -87,18 +83,13 @@ public class SharedSecretStore {
             generate();
         }
         reload();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pxkeys-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reloadQuietly, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+        poller = KeyFilePoller.start("pxkeys-reload", reloadInterval, this::reload, file.toString(), LOG);
     }
 
     @PreDestroy
     void stop() {
         if (poller != null) {
-            poller.shutdownNow();
+            poller.stop();
         }
     }
 
@@ -162,15 +153,13 @@ public class SharedSecretStore {
         }
         SharedSecret s = current;
         if (s != null && s.sameBytes(bytes)) {
-            pending = null;
+            adoption.reset();
             report(null);
             return;
         }
-        if (s != null && !Arrays.equals(pending, bytes)) {
-            pending = bytes;
+        if (!adoption.adopt(s == null, bytes)) {
             return;
         }
-        pending = null;
         SharedSecret next = new SharedSecret(bytes, clock.instant());
         previous = s;
         current = next;
@@ -183,14 +172,6 @@ public class SharedSecretStore {
         listeners.forEach(l -> l.accept(next));
         if (next.length() < MIN_BYTES) {
             LOG.warnf("The shared secret %s is only %d bytes long; use at least %d", next.fingerprint(), next.length(), MIN_BYTES);
-        }
-    }
-
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            LOG.errorf("Checking %s failed: %s", file, e.getClass().getName());
         }
     }
 

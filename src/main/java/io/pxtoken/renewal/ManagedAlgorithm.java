@@ -36,10 +36,11 @@ public class ManagedAlgorithm {
 
     /** Fingerprint of the key managed tokens must carry now; null while that key is not loaded (nothing is re-signed). */
     public String fingerprint() {
-        if (algorithm == SigningAlgorithm.HS256) {
+        SigningAlgorithm a = algorithm();
+        if (a == SigningAlgorithm.HS256) {
             return secrets.status().fingerprint();
         }
-        AsymmetricKey k = asymmetric.loaded(algorithm);
+        AsymmetricKey k = asymmetric.loaded(a);
         return k == null ? null : k.fingerprint();
     }
 

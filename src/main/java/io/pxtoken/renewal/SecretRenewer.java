@@ -154,8 +154,8 @@ public class SecretRenewer {
                 + ManagedSecrets.algorithm(s) + " key " + previousFingerprint + ")"
                 : "Renewed") + ": jti " + token.jti() + ", expires " + token.expiresAt();
         events.normal(updated, resigned ? "Resigned" : "Renewed", message);
-        LOG.infof("%s Secret %s: jti=%s expires %s key %s", resigned ? "Re-signed" : "Renewed", where, token.jti(),
-                token.expiresAt(), token.keyFingerprint());
+        LOG.infof("%s Secret %s: jti=%s expires %s alg=%s key %s", resigned ? "Re-signed" : "Renewed", where, token.jti(),
+                token.expiresAt(), token.algorithm(), token.keyFingerprint());
         return new Result(Outcome.RENEWED, resigned ? "resigned" : "renewed", updated);
     }
 

@@ -57,6 +57,8 @@ public class TokenIssuer {
     private final SigningAlgorithm defaultAlgorithm;
     private final TokenMetrics metrics;
     private final Clock clock;
+    /** A fresh {@code jti} per token; fixed only in known-answer tests. */
+    private final Supplier<String> jtis;
 
     @Inject
     public TokenIssuer(PxTokenConfig config, SharedSecretStore keys, AsymmetricKeyStore asymmetricKeys,
@@ -69,20 +71,20 @@ public class TokenIssuer {
                     }
                     return keys.current();
                 }, asymmetricKeys::current,
-                signingAlgorithm(config.signing().algorithm()), metrics, clock);
+                signingAlgorithm(config.signing().algorithm()), metrics, clock, TokenIssuer::randomJti);
     }
 
     TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
             Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys, TokenMetrics metrics, Clock clock) {
         this(issuer, defaultDuration, maxDuration, clockSkew, allowedRoles, roleMaxDurations, keys, a -> {
             throw new KeyNotLoadedException(a, "no " + a + " key is loaded");
-        }, SigningAlgorithm.HS256, metrics, clock);
+        }, SigningAlgorithm.HS256, metrics, clock, TokenIssuer::randomJti);
     }
 
     TokenIssuer(String issuer, String defaultDuration, String maxDuration, Duration clockSkew, List<String> allowedRoles,
             Map<String, String> roleMaxDurations, Supplier<SharedSecret> keys,
             Function<SigningAlgorithm, AsymmetricKey> asymmetricKeys, SigningAlgorithm defaultAlgorithm,
-            TokenMetrics metrics, Clock clock) {
+            TokenMetrics metrics, Clock clock, Supplier<String> jtis) {
         this.issuer = issuer;
         this.defaultDuration = TokenDuration.parse("pxtoken.default-duration", defaultDuration);
         this.maxDuration = TokenDuration.parse("pxtoken.max-duration", maxDuration);
@@ -96,10 +98,15 @@ public class TokenIssuer {
         this.defaultAlgorithm = defaultAlgorithm;
         this.metrics = metrics;
         this.clock = clock;
+        this.jtis = jtis;
         if (this.defaultDuration.seconds() > this.maxDuration.seconds()) {
             throw new IllegalStateException("pxtoken.default-duration (" + defaultDuration
                     + ") is longer than pxtoken.max-duration (" + maxDuration + ")");
         }
+    }
+
+    private static String randomJti() {
+        return UUID.randomUUID().toString();
     }
 
     public String issuer() {
@@ -211,7 +218,7 @@ public class TokenIssuer {
         long now = clock.instant().getEpochSecond();
         long iat = now - skewSeconds;
         long exp = now + lifetime.seconds();
-        String jti = UUID.randomUUID().toString();
+        String jti = jtis.get();
 
         long started = System.nanoTime();
         String token = sign(claims, iat, exp, jti, alg, secret, asymmetric);
@@ -227,6 +234,12 @@ public class TokenIssuer {
     /**
      * Claims go in through {@link Jwt#claims(Map)}, in the sorted key order pxctl's Go encoder writes: smallrye's
      * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry.
+     * <p>
+     * The header is {@code {"alg":"<alg>","typ":"JWT"}} byte for byte, as golang-jwt writes it (its header map is
+     * marshalled with sorted keys). smallrye copies the headers it was given, in its own map's order, and then adds
+     * {@code typ: JWT} when none was given; so only {@code alg} is set here and {@code typ} comes second. Setting
+     * {@code typ} explicitly would put it first ({@code {"typ":"JWT","alg":...}}, the order this service wrote
+     * before). TokenIssuerTest pins the three header segments.
      */
     private String sign(UserClaims claims, long iat, long exp, String jti, SigningAlgorithm alg, SharedSecret secret,
             AsymmetricKey asymmetric) {
@@ -242,7 +255,7 @@ public class TokenIssuer {
         payload.put(NAME, claims.name());
         payload.put(ROLES, claims.roles());
         payload.put(SUB, claims.sub());
-        var jws = Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name())).header("typ", "JWT");
+        var jws = Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name()));
         return secret != null ? jws.sign(secret.key()) : jws.sign(asymmetric.privateKey());
     }
 }

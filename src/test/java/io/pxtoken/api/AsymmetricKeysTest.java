@@ -5,14 +5,20 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.pxtoken.Eventually;
+import io.pxtoken.LogCapture;
 import io.pxtoken.TestAsymmetricKeys;
 import io.pxtoken.keys.SharedSecret;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,6 +57,36 @@ class AsymmetricKeysTest {
         given().contentType("text/plain").body(es).post("/v1/tokens/verify").then().statusCode(200).body("valid", equalTo(true));
         given().contentType("application/json").body(BODY).post("/v1/tokens").then().statusCode(200)
                 .body("algorithm", equalTo("HS256"));
+    }
+
+    /** The audit line of a mint names its algorithm (and key), never the token or a key's bytes. */
+    @Test
+    void theAuditLineNamesTheAlgorithm() throws InterruptedException {
+        try (LogCapture logs = LogCapture.start()) {
+            List<String> tokens = new ArrayList<>();
+            for (String alg : List.of("RS256", "ES256", "HS256")) {
+                tokens.add(given().contentType("application/json").body(BODY).post("/v1/tokens?algorithm=" + alg).then()
+                        .statusCode(200).extract().path("token"));
+            }
+            Eventually.within(Duration.ofSeconds(10), () -> audits(logs).size() >= 3, "three mint audit lines");
+            List<String> audits = audits(logs);
+            for (String alg : List.of("RS256", "ES256", "HS256")) {
+                assertTrue(audits.stream().anyMatch(l -> l.endsWith("\"algorithm\":\"" + alg + "\"}")), alg + " in " + audits);
+            }
+            String rsaKey = Base64.getEncoder().encodeToString(TestAsymmetricKeys.RSA.getPrivate().getEncoded()).substring(100, 140);
+            for (String line : logs.lines()) {
+                for (String token : tokens) {
+                    for (String part : token.split("\\.")) {
+                        assertFalse(part.length() > 20 && line.contains(part), "token in log line: " + line);
+                    }
+                }
+                assertFalse(line.contains(rsaKey), "private key bytes in log line: " + line);
+            }
+        }
+    }
+
+    private static List<String> audits(LogCapture logs) {
+        return logs.lines().stream().filter(l -> l.startsWith("io.pxtoken.audit ") && l.contains("\"action\":\"mint\"")).toList();
     }
 
     @Test

@@ -37,7 +37,19 @@ class AuditTest {
                 + "\",\"action\":\"mint\",\"sub\":\"k@example.com\",\"roles\":[\"system.user\"],\"groups\":[\"kubernetes\"],"
                 + "\"duration\":\"1y\",\"secret\":\"portworx/px-k8s-user:auth-token\",\"decision\":\"allow\",\"status\":200,"
                 + "\"problem\":null,\"missing\":null,\"jti\":\"73151d12-8d62-4a22-9768-73c27be84428\","
-                + "\"keyFingerprint\":\"18e15e64f2b0b38a\"}", line(r, caller, "POST", "/v1/tokens", 200));
+                + "\"keyFingerprint\":\"18e15e64f2b0b38a\",\"algorithm\":\"HS256\"}", line(r, caller, "POST", "/v1/tokens", 200));
+    }
+
+    @Test
+    void aMintNamesItsAlgorithm() {
+        AuditRecord r = new AuditRecord();
+        r.action("mint");
+        r.requested(new UserClaims("n", "", "s", List.of("system.user"), null), "1d", null);
+        r.issued(new IssuedToken("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2ln", "portworx.com", null, NOW, NOW, "j", "5cbac1b3378908e3",
+                "RS256"));
+        String line = line(r, null, "POST", "/v1/tokens", 200);
+        assertEquals(true, line.endsWith(",\"jti\":\"j\",\"keyFingerprint\":\"5cbac1b3378908e3\",\"algorithm\":\"RS256\"}"), line);
+        assertEquals(false, line.contains("eyJ") || line.contains("c2ln"), "no token in the line: " + line);
     }
 
     @Test
@@ -46,7 +58,7 @@ class AuditTest {
         r.problem("unauthorized");
         assertEquals("{\"time\":\"2026-11-29T18:00:00Z\",\"caller\":null,\"authKind\":null,\"action\":\"GET /v1/nothing\","
                 + "\"sub\":null,\"roles\":null,\"groups\":null,\"duration\":null,\"secret\":null,\"decision\":\"deny\",\"status\":401,"
-                + "\"problem\":\"unauthorized\",\"missing\":null,\"jti\":null,\"keyFingerprint\":null}",
+                + "\"problem\":\"unauthorized\",\"missing\":null,\"jti\":null,\"keyFingerprint\":null,\"algorithm\":null}",
                 line(r, null, "GET", "/v1/nothing", 401));
     }
 
@@ -77,6 +89,7 @@ class AuditTest {
         expected.put("jti", null);
         expected.put("delivered", "unknown");
         expected.put("keyFingerprint", null);
+        expected.put("algorithm", null);
         assertEquals(new ObjectMapper().writeValueAsString(expected), line(r, caller, "POST", "/v1/tokens", 502));
     }
 

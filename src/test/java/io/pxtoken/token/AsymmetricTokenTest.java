@@ -81,7 +81,8 @@ class AsymmetricTokenTest {
                         throw new KeyNotLoadedException(a, "no " + a + " key is loaded: " + a.fileName() + " does not exist");
                     }
                     return AsymmetricKey.of(a, p, Instant.EPOCH);
-                }, SigningAlgorithm.HS256, new io.pxtoken.token.TokenMetrics(new SimpleMeterRegistry()), CLOCK);
+                }, SigningAlgorithm.HS256, new io.pxtoken.token.TokenMetrics(new SimpleMeterRegistry()), CLOCK,
+                () -> java.util.UUID.randomUUID().toString());
     }
 
     /** A Portworx node holding these keys (any may be null). */
@@ -97,7 +98,7 @@ class AsymmetricTokenTest {
                 SigningAlgorithm.valueOf(alg));
         assertEquals(alg, t.algorithm());
         String[] parts = t.token().split("\\.");
-        // golang-jwt's header members, exactly: {"alg":"<alg>","typ":"JWT"} (member order as the HS256 tokens have it)
+        // golang-jwt's header members, exactly: {"alg":"<alg>","typ":"JWT"} (bytes pinned in TokenIssuerTest)
         assertEquals(Map.of("alg", alg, "typ", "JWT"), GoDecode.intoMap(GoJson.parse(Base64.getUrlDecoder().decode(parts[0]))));
 
         SignedJWT jwt = SignedJWT.parse(t.token());

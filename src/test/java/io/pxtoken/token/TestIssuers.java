@@ -22,15 +22,18 @@ public final class TestIssuers {
     /**
      * @param secret the shared secret in use now (read at each issue)
      * @param rsa the RSA pair in use now, or a supplier of null
+     * @param ecdsa the P-256 pair in use now, or a supplier of null
      */
-    public static TokenIssuer issuer(String iss, Supplier<SharedSecret> secret, Supplier<KeyPair> rsa, Clock clock) {
+    public static TokenIssuer issuer(String iss, Supplier<SharedSecret> secret, Supplier<KeyPair> rsa, Supplier<KeyPair> ecdsa,
+            Clock clock) {
         return new TokenIssuer(iss, "1d", "1y", Duration.ofMinutes(10), List.of("system.admin", "system.user", "system.view"),
                 Map.of(), secret, a -> {
-                    KeyPair p = a == SigningAlgorithm.RS256 ? rsa.get() : null;
+                    KeyPair p = a == SigningAlgorithm.RS256 ? rsa.get() : a == SigningAlgorithm.ES256 ? ecdsa.get() : null;
                     if (p == null) {
                         throw new KeyNotLoadedException(a, "no " + a + " key is loaded");
                     }
                     return AsymmetricKey.of(a, p, clock.instant());
-                }, SigningAlgorithm.HS256, new TokenMetrics(new SimpleMeterRegistry()), clock);
+                }, SigningAlgorithm.HS256, new TokenMetrics(new SimpleMeterRegistry()), clock,
+                () -> java.util.UUID.randomUUID().toString());
     }
 }

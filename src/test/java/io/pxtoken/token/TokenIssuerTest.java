@@ -18,6 +18,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -27,6 +29,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pxtoken.keys.KeyUnavailableException;
 import io.pxtoken.keys.SharedSecret;
+import io.pxtoken.keys.SigningAlgorithm;
 
 /** Tokens we sign, read back with nimbus-jose-jwt: a JWT library that had no part in signing them. */
 class TokenIssuerTest {
@@ -74,6 +77,26 @@ class TokenIssuerTest {
         assertEquals(NOW.getEpochSecond() + 365 * 86400L, ((Number) c.get("exp")).longValue());
         assertEquals(t.jti(), UUID.fromString((String) c.get("jti")).toString());
         assertEquals(SharedSecret.fingerprint(SECRET.getBytes(StandardCharsets.UTF_8)), t.keyFingerprint());
+    }
+
+    /**
+     * pxctl's header, byte for byte: golang-jwt marshals its header map with sorted keys, so {@code alg} comes first
+     * ({@code eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9} is the first segment of the known-answer vectors V1 and V2).
+     */
+    @ParameterizedTest
+    @CsvSource({ "HS256, eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "RS256, eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9",
+            "ES256, eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9" })
+    void writesPxctlsHeaderByteForByte(String alg, String segment) {
+        TokenIssuer issuer = AsymmetricTokenTest.issuer(AsymmetricTokenTest.SHARED, AsymmetricTokenTest.RSA,
+                AsymmetricTokenTest.EC);
+        IssuedToken t = issuer.issue(issuer.check(new UserClaims("n", "", "s", List.of("system.user"), null), null),
+                SigningAlgorithm.valueOf(alg));
+        String first = t.token().substring(0, t.token().indexOf('.'));
+        assertEquals(segment, first);
+        assertEquals("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}",
+                new String(Base64.getUrlDecoder().decode(first), StandardCharsets.UTF_8));
+        assertEquals(KnownAnswers.V1.substring(0, KnownAnswers.V1.indexOf('.')), issuer(SECRET)
+                .issue(new UserClaims("n", "", "s", List.of("system.user"), null), null).token().split("\\.")[0]);
     }
 
     @Test
