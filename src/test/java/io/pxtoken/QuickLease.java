@@ -1,6 +1,5 @@
 package io.pxtoken;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -16,12 +15,5 @@ public final class QuickLease {
             "pxtoken.leader-election.retry-period", "200ms");
 
     private QuickLease() {
-    }
-
-    /** {@code others} and {@link #SETTINGS}. */
-    public static Map<String, String> with(Map<String, String> others) {
-        Map<String, String> all = new HashMap<>(others);
-        all.putAll(SETTINGS);
-        return all;
     }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pxtoken.LogCapture;
-import io.pxtoken.QuickLease;
+import io.pxtoken.LeaderProfile;
 import io.pxtoken.TestAsymmetricKeys;
 import io.pxtoken.TestClock;
 import io.pxtoken.TestKeys;
@@ -83,16 +83,10 @@ class BridgeRenewalTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> keys = TestAsymmetricKeys.profile(OLD, null, null);
-            dir = Path.of(keys.get("pxtoken.keys.dir"));
-            return QuickLease.with(Map.ofEntries(Map.entry("pxtoken.keys.dir", dir.toString()),
-                    Map.entry("pxtoken.keys.generate-if-missing", "false"),
-                    Map.entry("pxtoken.issuer", ISSUER),
-                    Map.entry("pxtoken.kubernetes.enabled", "true"),
-                    Map.entry("pxtoken.kubernetes.qps", "200"),
-                    Map.entry("pxtoken.secrets.namespaces", "test"),
-                    Map.entry("pxtoken.renewal.enabled", "true"),
-                    Map.entry("pxtoken.renewal.tick", "50ms")));
+            LeaderProfile profile = LeaderProfile.keys(TestAsymmetricKeys.profile(OLD, null, null)).namespaces("test")
+                    .tick("50ms");
+            dir = profile.keysDir();
+            return profile.with("pxtoken.issuer", ISSUER).with("pxtoken.kubernetes.qps", "200").build();
         }
 
         @Override
