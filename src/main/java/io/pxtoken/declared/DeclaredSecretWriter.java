@@ -21,6 +21,7 @@ import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.kube.SecretTarget;
 import io.pxtoken.kube.TokenSecrets;
+import io.pxtoken.leader.WritePacing;
 import io.pxtoken.ops.SecretRules;
 import io.pxtoken.provenance.Provenance;
 import io.pxtoken.renewal.ManagedAlgorithm;
@@ -76,12 +77,15 @@ public class DeclaredSecretWriter {
     private final Provenance provenance;
     private final RenewalController renewal;
     private final Clock clock;
+    /** Every Secret write is paced as the leader's other writes are (until now only the status write was). */
+    private final WritePacing pacing;
     /** pxtoken.declared.roles, or every allowed role but system.admin. */
     private final List<String> declarableRoles;
 
     public DeclaredSecretWriter(PxTokenConfig config, TokenIssuer issuer, SecretRules rules, TokenSecrets secrets,
-            ManagedAlgorithm managed, Provenance provenance, RenewalController renewal, Clock clock) {
+            ManagedAlgorithm managed, Provenance provenance, RenewalController renewal, WritePacing pacing, Clock clock) {
         this.issuer = issuer;
+        this.pacing = pacing;
         this.rules = rules;
         this.secrets = secrets;
         this.managed = managed;
@@ -150,6 +154,7 @@ public class DeclaredSecretWriter {
             if (agrees(s, target, checked, renewal) && provenance.check(s) == Provenance.Status.PROVEN) {
                 return describe(s);
             }
+            pacing.pace();
             IssuedToken token = issuer.issue(checked);
             Secret updated = secrets.update(provenance.seal(owned(ManagedSecrets.merged(s, target, token,
                     renewal.annotationsFor(token, checked.lifetime())), owner)));
@@ -157,6 +162,7 @@ public class DeclaredSecretWriter {
                     owner.getKind(), owner.getName(), token.jti(), target);
             return describe(updated);
         }
+        pacing.pace();
         IssuedToken token = issuer.issue(checked);
         Secret created = secrets.create(provenance.seal(owned(ManagedSecrets.fresh(target, token,
                 renewal.annotationsFor(token, checked.lifetime())), owner)));

@@ -130,6 +130,7 @@ class DeclaredScaleTest {
     @Test
     @Order(1)
     void aClusterPxTokenOverFiftyNamespacesDoesNotWaitFor500PxTokensOfOneNamespaceAndBothComplete() throws Exception {
+        long started = System.nanoTime();
         parallel(BUSY, i -> declare("busy", "busy-" + i, spec("busy-" + i), null));
         ClusterPxToken c = new ClusterPxToken();
         c.setMetadata(new ObjectMetaBuilder().withName("tenants").build());
@@ -150,6 +151,12 @@ class DeclaredScaleTest {
         assertTrue(busyReady < BUSY * 4 / 5, "the ClusterPxToken's Secrets did not wait for the busy namespace's backlog: "
                 + busyReady + " of " + BUSY + " were Ready");
         within(Duration.ofSeconds(120), () -> readyIn("busy") == BUSY, "all " + BUSY + " PxTokens Ready");
+        // every write is paced, the Secrets' as well as the statuses': 500 x 2 + 50 + 1 writes at qps 50 after a burst of
+        // 50 take at least 20 s (with the Secret writes unpaced, about 10 s)
+        long writes = BUSY * 2L + TENANTS + 1;
+        double atLeast = (writes - 50) / 50.0;
+        double took = (System.nanoTime() - started) / 1e9;
+        assertTrue(took >= atLeast * 0.95, "paced: " + writes + " writes took " + took + " s; at qps 50 at least " + atLeast);
     }
 
     /** The LISTs (GETs of a collection, not watches) the mock received since the last call. */
