@@ -23,7 +23,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.pxtoken.config.PxTokenConfig;
 import io.pxtoken.kube.AccessReviews;
@@ -83,22 +82,7 @@ public class KubernetesIdentityProvider implements IdentityProvider<BearerToken.
         this.answers = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .ticker(this::nanos)
-                .expireAfter(new Expiry<String, Review>() {
-                    @Override
-                    public long expireAfterCreate(String key, Review r, long now) {
-                        return Math.max(0, r.untilNanos() - now);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Review r, long now, long current) {
-                        return Math.max(0, r.untilNanos() - now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Review r, long now, long current) {
-                        return current;
-                    }
-                })
+                .expireAfter(new ExpiresAt<String, Review>(Review::untilNanos))
                 .buildAsync();
     }
 

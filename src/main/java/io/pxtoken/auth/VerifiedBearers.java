@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.pxtoken.config.PxTokenConfig;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -67,22 +66,7 @@ public class VerifiedBearers {
                 .maximumSize(max)
                 .executor(Runnable::run)
                 .ticker(this::nanos)
-                .expireAfter(new Expiry<Digest, Entry>() {
-                    @Override
-                    public long expireAfterCreate(Digest key, Entry e, long now) {
-                        return Math.max(0, e.untilNanos() - now);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Digest key, Entry e, long now, long current) {
-                        return Math.max(0, e.untilNanos() - now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Digest key, Entry e, long now, long current) {
-                        return current;
-                    }
-                })
+                .expireAfter(new ExpiresAt<Digest, Entry>(Entry::untilNanos))
                 .build();
     }
 
