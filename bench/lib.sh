@@ -86,14 +86,14 @@ EOF
 threads() { for t in /proc/"$1"/task/*; do printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"; done | sort; }
 busiest_threads() {
     join -t$'\t' "$1" "$2" \
-        | awk -F'\t' '{d[$3] += $4 - $2} END {for (n in d) if (d[n] > 0) printf "BENCH   idle ticks %4d  %s\n", d[n], n}' | sort -k4 -nr | head -8
+        | awk -F'\t' '{d[$3] += $4 - $2} END {for (n in d) if (d[n] > 0) printf "BENCH   idle ticks %4d  %s\n", d[n], n}' | sort -k4 -nr | awk 'NR <= 8'
 }
 # HISTO=1: the classes whose live bytes (after a full GC) grew most between two points, as BENCH lines:
 # histogram PID FILE saves one point; histogram_growth FILE0 FILE1 prints the 25 that grew most
 histogram() { [[ "${HISTO:-0}" != "1" ]] || jcmd "$1" GC.class_histogram | awk '$1 ~ /^[0-9]+:$/ {print $4, $2, $3}' > "$2"; }
 histogram_growth() {
     [[ "${HISTO:-0}" != "1" ]] || awk 'NR == FNR {n[$1] = $2; b[$1] = $3; next} {printf "%d %d %s\n", $3 - b[$1], $2 - n[$1], $1}' "$1" "$2" \
-        | sort -nr | head -25 | awk '{printf "BENCH   grew %10d bytes %8d objects  %s\n", $1, $2, $3}'
+        | sort -nr | awk 'NR <= 25 {printf "BENCH   grew %10d bytes %8d objects  %s\n", $1, $2, $3}'
 }
 
 load_average() { printf 'BENCH load average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"; }
