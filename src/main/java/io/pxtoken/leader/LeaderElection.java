@@ -122,7 +122,7 @@ public class LeaderElection {
         } catch (RuntimeException failed) {
             LOG.warnf("Leader election: could not run for the Lease (%s); again in %s s", failed.getClass().getSimpleName(),
                     again.toMillis() / 1000.0);
-            CompletableFuture.delayedExecutor(again.toMillis(), TimeUnit.MILLISECONDS).execute(() -> campaign(ns, identity));
+            campaignAfter(again, ns, identity);
             return;
         }
         election = e;
@@ -133,8 +133,12 @@ public class LeaderElection {
             stopLeading();
             LOG.infof("Leader election: this replica's elector ended (%s); running for the Lease again in %s s",
                     t == null ? "the Lease was lost" : t.getClass().getSimpleName(), again.toMillis() / 1000.0);
-            CompletableFuture.delayedExecutor(again.toMillis(), TimeUnit.MILLISECONDS).execute(() -> campaign(ns, identity));
+            campaignAfter(again, ns, identity);
         });
+    }
+
+    private void campaignAfter(Duration wait, String ns, String identity) {
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> campaign(ns, identity));
     }
 
     private static String name(LeaderWork w) {
