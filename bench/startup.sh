@@ -35,6 +35,8 @@
 #   OLD_REF= OLD_JAR= (a second build, measured interleaved with this tree's)
 #   JAVA17=/usr/lib/jvm/java-17-openjdk-amd64 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 (JDK homes)
 #   JAVA_OPTS_OVERRIDE= (instead of the Dockerfile's options) JAVA_OPTS_EXTRA= (added to them) REBUILD=0
+#   LOGS=<dir>: keep each run's application log there as <build>-<variant>-<run>.log (with
+#   JAVA_OPTS_EXTRA=-Dquarkus.debug.print-startup-times=true it holds Quarkus's start-up step timings)
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and timeout(1).
 set -euo pipefail
 
@@ -252,6 +254,7 @@ for run in $(seq 1 "$RUNS"); do
         bad=$(sed -n 's/.* non2xx=\([0-9]*\) sock_errors=\([0-9]*\).*/\1 \2/p' <<<"$res")
         [[ "$bad" == "0 0" ]] || die "$b $v run $run: failed requests under load (non2xx, socket errors): $bad"
         kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
+        [[ -z "${LOGS:-}" ]] || { mkdir -p "$LOGS" && cp "$WORK/app.log" "$LOGS/$b-$v-$run.log"; }
         printf '%-5s %-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$b" "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
             "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$(mib "$anon")" "$(mib "$file")" "$rps" "$l1"
         echo "$b/$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms $anon $file" >> "$WORK/results"
