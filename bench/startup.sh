@@ -36,7 +36,9 @@
 #   JAVA17=/usr/lib/jvm/java-17-openjdk-amd64 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 (JDK homes)
 #   JAVA_OPTS_OVERRIDE= (instead of the Dockerfile's options) JAVA_OPTS_EXTRA= (added to them) REBUILD=0
 #   LOGS=<dir>: keep each run's application log there as <build>-<variant>-<run>.log (with
-#   JAVA_OPTS_EXTRA=-Dquarkus.debug.print-startup-times=true it holds Quarkus's start-up step timings)
+#   JAVA_OPTS_EXTRA=-Dquarkus.debug.print-startup-times=true it holds Quarkus's start-up step timings); with NMT=1
+#   as well, the JVM tracks its native memory (-XX:NativeMemoryTracking=summary, which costs a few MiB of its own: not
+#   for the headline figures) and <build>-<variant>-<run>.nmt holds its summary after the load
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and timeout(1).
 set -euo pipefail
 
@@ -223,7 +225,8 @@ for run in $(seq 1 "$RUNS"); do
         l1=$(load1)
         start=$(date +%s%N)
         # shellcheck disable=SC2046,SC2086
-        (cd "$dir" && exec env ${ENV_OPTS[@]+"${ENV_OPTS[@]}"} "$java" $(tree_opts "${TREE[$b]}") -XX:MaxRAM="$LIMIT" "$@" \
+        nmt_opt=; [[ -n "${LOGS:-}" && "${NMT:-0}" == 1 ]] && nmt_opt=-XX:NativeMemoryTracking=summary
+        (cd "$dir" && exec env ${ENV_OPTS[@]+"${ENV_OPTS[@]}"} "$java" $(tree_opts "${TREE[$b]}") -XX:MaxRAM="$LIMIT" $nmt_opt "$@" \
             -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
             -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false "${CALLER_OPTS[@]}" \
             -jar quarkus-run.jar) > "$WORK/app.log" 2>&1 &
@@ -247,6 +250,9 @@ for run in $(seq 1 "$RUNS"); do
         res=$(timeout $((LOAD + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${LOAD}s" --timeout 5s -s bench/mint.lua \
             "http://127.0.0.1:$port/v1/tokens" | grep '^RESULT ') || die "$b $v run $run: wrk failed"
         rss_load=$(kb VmRSS)
+        if [[ -n "${LOGS:-}" && "${NMT:-0}" == 1 ]]; then
+            mkdir -p "$LOGS" && "$(dirname "$java")/jcmd" "$APP_PID" VM.native_memory summary > "$LOGS/$b-$v-$run.nmt" 2>&1 || true
+        fi
         peak=$(kb VmHWM)
         anon=$(kb RssAnon)
         file=$(kb RssFile)
