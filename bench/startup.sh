@@ -38,7 +38,7 @@
 #   LOGS=<dir>: keep each run's application log there as <build>-<variant>-<run>.log (with
 #   JAVA_OPTS_EXTRA=-Dquarkus.debug.print-startup-times=true it holds Quarkus's start-up step timings); with NMT=1
 #   as well, the JVM tracks its native memory (-XX:NativeMemoryTracking=summary, which costs a few MiB of its own: not
-#   for the headline figures) and <build>-<variant>-<run>.nmt holds its summary after the load
+#   for the headline figures) and <build>-<variant>-<run>.nmt holds its summary after the load, .smaps the mappings
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and timeout(1).
 set -euo pipefail
 
@@ -252,6 +252,7 @@ for run in $(seq 1 "$RUNS"); do
         rss_load=$(kb VmRSS)
         if [[ -n "${LOGS:-}" && "${NMT:-0}" == 1 ]]; then
             mkdir -p "$LOGS" && "$(dirname "$java")/jcmd" "$APP_PID" VM.native_memory summary > "$LOGS/$b-$v-$run.nmt" 2>&1 || true
+            cp "/proc/$APP_PID/smaps" "$LOGS/$b-$v-$run.smaps" 2>/dev/null || true
         fi
         peak=$(kb VmHWM)
         anon=$(kb RssAnon)
