@@ -28,8 +28,11 @@
 # which other processes on the machine hardly change; quarkus_ms, Quarkus's own "started in"; rss_ready, VmRSS then;
 # LOAD seconds of wrk (-t2 -c32) on POST /v1/tokens, then rss_load (VmRSS at the end of the load) and
 # rss_peak (VmHWM), anon_load and file_load (RssAnon and RssFile then: the process's own memory, and the pages of
-# mapped files such as the AOT cache, which the kernel may share between pods and drop), and the requests/s of that load; the 1-minute load average when the run began. Then a table of
-# medians per variant.
+# mapped files such as the AOT cache, which the kernel may share between pods and drop), cache_load (the resident
+# pages of the class-data archive's mapping, app.aot / app-cds.jsa / the JDK's classes.jsa, clean and dirty: the AOT
+# cache's pages counted apart; with Java 25 about 50 MiB of them are private dirty pages, counted in anon_load too) and
+# rss_nocache (rss_load - cache_load), the requests/s of that load; the 1-minute load average when the run began. Then
+# a table of medians per variant.
 #
 # Environment: RUNS=5 LOAD=30 LIMIT=256m VARIANTS="java17 java25-aot" CONNECTIONS=32 THREADS=2 CALLER=kubernetes
 #   OLD_REF= OLD_JAR= (a second build, measured interleaved with this tree's)
@@ -210,8 +213,8 @@ done
 echo "  caller:  $CALLER$([[ $CALLER == kubernetes ]] && echo " (stand-in API server in its own JVM; TokenReview + SubjectAccessReview)")"
 echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d${LOAD}s on POST /v1/tokens, authentication on"
 echo
-printf '%-5s %-14s %4s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' build variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
-    anon_load file_load mint_rps load1
+printf '%-5s %-14s %4s %9s %7s %11s %10s %10s %10s %10s %10s %10s %11s %9s %6s\n' build variant run ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
+    anon_load file_load cache_load rss_nocache mint_rps load1
 : > "$WORK/results"
 for run in $(seq 1 "$RUNS"); do
     builds=("${BUILDS[@]}")
@@ -257,25 +260,28 @@ for run in $(seq 1 "$RUNS"); do
         peak=$(kb VmHWM)
         anon=$(kb RssAnon)
         file=$(kb RssFile)
+        cache=$(awk '/^[0-9a-f]+-[0-9a-f]+ /{f=($6 ~ /\.(aot|jsa)$/)} f && /^Rss:/{s+=$2} END{print s+0}' "/proc/$APP_PID/smaps")
         rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$res")
         bad=$(sed -n 's/.* non2xx=\([0-9]*\) sock_errors=\([0-9]*\).*/\1 \2/p' <<<"$res")
         [[ "$bad" == "0 0" ]] || die "$b $v run $run: failed requests under load (non2xx, socket errors): $bad"
         kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
         [[ -z "${LOGS:-}" ]] || { mkdir -p "$LOGS" && cp "$WORK/app.log" "$LOGS/$b-$v-$run.log"; }
-        printf '%-5s %-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$b" "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
-            "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$(mib "$anon")" "$(mib "$file")" "$rps" "$l1"
-        echo "$b/$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms $anon $file" >> "$WORK/results"
+        printf '%-5s %-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %10s %11s %9.0f %6s\n' "$b" "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
+            "$(mib "$rss_ready")" "$(mib "$rss_load")" "$(mib "$peak")" "$(mib "$anon")" "$(mib "$file")" "$(mib "$cache")" \
+            "$(mib $((rss_load - cache)))" "$rps" "$l1"
+        echo "$b/$v $ready_ms ${quarkus_ms:-0} $rss_ready $rss_load $peak $rps $l1 $cpu_ms $anon $file $cache $((rss_load - cache))" >> "$WORK/results"
       done
     done
 done
 
 echo
 echo "Medians over $RUNS run(s) (ms; MiB; requests/s; load1 is the 1-minute load average when a run began):"
-printf '  %-20s %9s %7s %11s %10s %10s %10s %10s %10s %9s %6s\n' build/variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
-    anon_load file_load mint_rps load1
+printf '  %-20s %9s %7s %11s %10s %10s %10s %10s %10s %10s %11s %9s %6s\n' build/variant ready_ms cpu_ms quarkus_ms rss_ready rss_load rss_peak \
+    anon_load file_load cache_load rss_nocache mint_rps load1
 for v in $VARIANTS; do for b in "${BUILDS[@]}"; do
     col() { awk -v v="$b/$v" -v c="$1" '$1 == v {print $c}' "$WORK/results" | median; }
-    printf '  %-20s %9s %7s %11s %10s %10s %10s %10s %10s %9.0f %6s\n' "$b/$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
-        "$(mib "$(col 5)")" "$(mib "$(col 6)")" "$(mib "$(col 10)")" "$(mib "$(col 11)")" "$(col 7)" "$(col 8)"
+    printf '  %-20s %9s %7s %11s %10s %10s %10s %10s %10s %10s %11s %9.0f %6s\n' "$b/$v" "$(col 2)" "$(col 9)" "$(col 3)" "$(mib "$(col 4)")" \
+        "$(mib "$(col 5)")" "$(mib "$(col 6)")" "$(mib "$(col 10)")" "$(mib "$(col 11)")" "$(mib "$(col 12)")" "$(mib "$(col 13)")" \
+        "$(col 7)" "$(col 8)"
 done; done
 echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
