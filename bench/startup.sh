@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-to-ready and resident memory of the JVM-mode service, four ways, as the Deployment runs it: the JAVA_OPTS of
 # src/main/docker/Dockerfile.jvm under the Deployment's memory limit (-XX:MaxRAM stands in for the cgroup limit),
-# authentication on (a Portworx admin token minted here with openssl), the rate limit off (one caller).
+# and its environment (MALLOC_ARENA_MAX), authentication on, the rate limit off (one caller).
 #
 #   bash bench/startup.sh                  # RUNS=5 of each variant, 30 s of load per run
 #   OLD_REF=daad80d bash bench/startup.sh  # and the same variants of a git ref, built in a worktree under /tmp, interleaved
@@ -81,6 +81,10 @@ tree_opts() { # <tree>: the JAVA_OPTS of that tree's Dockerfile.jvm (or JAVA_OPT
     local o=${JAVA_OPTS_OVERRIDE:-$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$1/src/main/docker/Dockerfile.jvm" 2>/dev/null)}
     [[ -n "$o" ]] || die "no ENV JAVA_OPTS line in $1/src/main/docker/Dockerfile.jvm"
     echo "$o ${JAVA_OPTS_EXTRA:-}"
+}
+
+tree_env() { # <tree>: the malloc setting of that tree's Dockerfile.jvm (ENV MALLOC_ARENA_MAX=...), if it has one
+    sed -n 's/^ENV \(MALLOC_ARENA_MAX=[0-9]*\)$/\1/p' "$1/src/main/docker/Dockerfile.jvm" 2>/dev/null
 }
 
 # --- builds -------------------------------------------------------------------------------------------------------
@@ -204,7 +208,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit} if (NR 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 echo "px-token-service start-up benchmark"
-for b in "${BUILDS[@]}"; do echo "  $b:$(printf '%*s' $(( 7 - ${#b} )) '')${LABEL[$b]}, options: $(tree_opts "${TREE[$b]}") -XX:MaxRAM=$LIMIT"; done
+for b in "${BUILDS[@]}"; do echo "  $b:$(printf '%*s' $(( 7 - ${#b} )) '')${LABEL[$b]}, options: $(tree_opts "${TREE[$b]}") -XX:MaxRAM=$LIMIT $(tree_env "${TREE[$b]}")"; done
 echo "  host:    $(nproc) CPU(s); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in $VARIANTS; do
     set -- $(variant "$v" new)
@@ -229,7 +233,7 @@ for run in $(seq 1 "$RUNS"); do
         start=$(date +%s%N)
         # shellcheck disable=SC2046,SC2086
         nmt_opt=; [[ -n "${LOGS:-}" && "${NMT:-0}" == 1 ]] && nmt_opt=-XX:NativeMemoryTracking=summary
-        (cd "$dir" && exec env ${ENV_OPTS[@]+"${ENV_OPTS[@]}"} "$java" $(tree_opts "${TREE[$b]}") -XX:MaxRAM="$LIMIT" $nmt_opt "$@" \
+        (cd "$dir" && exec env $(tree_env "${TREE[$b]}") ${ENV_OPTS[@]+"${ENV_OPTS[@]}"} "$java" $(tree_opts "${TREE[$b]}") -XX:MaxRAM="$LIMIT" $nmt_opt "$@" \
             -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
             -Dpxtoken.keys.dir="$WORK/keys" -Dpxtoken.rate-limit.enabled=false "${CALLER_OPTS[@]}" \
             -jar quarkus-run.jar) > "$WORK/app.log" 2>&1 &
