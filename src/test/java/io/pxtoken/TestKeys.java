@@ -42,15 +42,11 @@ public final class TestKeys {
 
     /** A fresh key directory holding {@code secret} (or nothing, when it is null), as profile config. */
     public static Map<String, String> profile(String secret) {
-        try {
-            Path dir = Files.createTempDirectory("pxkeys");
-            if (secret != null) {
-                write(dir, secret);
-            }
-            return Map.of("pxtoken.keys.dir", dir.toString(), "pxtoken.keys.generate-if-missing", "false");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Path dir = TempDirs.create("pxkeys");
+        if (secret != null) {
+            write(dir, secret);
         }
+        return Map.of("pxtoken.keys.dir", dir.toString(), "pxtoken.keys.generate-if-missing", "false");
     }
 
     /** Checks a token's signature with nimbus-jose-jwt, a JWT library that took no part in signing it. */

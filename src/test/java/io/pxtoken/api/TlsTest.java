@@ -42,7 +42,7 @@ class TlsTest {
         /** A self-signed certificate from the JDK's keytool, written out as PEM. */
         static Path certificate() {
             try {
-                Path dir = Files.createTempDirectory("tls");
+                Path dir = io.pxtoken.TempDirs.create("tls");
                 Path p12 = dir.resolve("ks.p12");
                 Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                         "-genkeypair", "-alias", "px", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",

@@ -33,7 +33,7 @@ class RenderedManifestsTest {
     @ValueSource(strings = {"", "components/tenants"})
     void rbacAsKubectlRendersIt(String component) throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed here");
-        Path dir = Files.createTempDirectory("k8s-render");
+        Path dir = io.pxtoken.TempDirs.create("k8s-render");
         copy(RenderedManifests.K8S, dir);
         if (!component.isEmpty()) {
             Path k = dir.resolve("kustomization.yaml");

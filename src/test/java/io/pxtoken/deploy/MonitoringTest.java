@@ -152,7 +152,7 @@ class MonitoringTest {
     @Test
     void theComponentRendersWithTheDashboardAndOneRunbookSetting() throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed here (.ci/run renders k8s/ where it is)");
-        Path copy = Files.createTempDirectory("k8s-monitoring");
+        Path copy = io.pxtoken.TempDirs.create("k8s-monitoring");
         try (Stream<Path> files = Files.walk(Path.of("k8s"))) {
             for (Path p : files.toList()) {
                 Path to = copy.resolve(Path.of("k8s").relativize(p).toString());

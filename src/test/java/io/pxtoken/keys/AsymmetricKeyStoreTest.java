@@ -36,7 +36,7 @@ class AsymmetricKeyStoreTest {
 
     @BeforeEach
     void dir() throws IOException {
-        dir = Files.createTempDirectory("asym-keys");
+        dir = io.pxtoken.TempDirs.create("asym-keys");
         store = new AsymmetricKeyStore(dir, Duration.ofHours(1), Clock.systemUTC());
     }
 
