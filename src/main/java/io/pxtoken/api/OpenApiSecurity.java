@@ -9,8 +9,13 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 /**
  * With authentication off ({@code pxtoken.auth.enabled=false}, as in {@code quarkus:dev}) the document declares no
  * security: Swagger UI then shows no Authorize button and no padlocks, which would suggest a token is needed.
+ * <p>
+ * Run per request of {@code /q/openapi}, not at start-up: with only start-up filters, Quarkus 3.33 writes the whole
+ * document as JSON and as YAML during every start (a {@code StaticDocument}); with a per-request filter it only reads
+ * the build-time model at start and writes the format asked for when a client asks (a {@code DynamicDocument}), which
+ * Swagger UI does once per page. The filter reads one setting: running it per request costs nothing that matters.
  */
-@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_STARTUP)
+@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
 public class OpenApiSecurity implements OASFilter {
 
     @Override
