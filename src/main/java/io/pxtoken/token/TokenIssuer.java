@@ -270,8 +270,9 @@ public class TokenIssuer {
     /**
      * Claims go in through {@link Jwt#claims(Map)}, in the sorted key order pxctl's Go encoder writes: smallrye's
      * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry. jose4j escapes strings
-     * its own way ({@code /} as {@code \/}, {@code <>&} as they are, U+007F-U+009F and U+2000-U+20FF as
-     * <code>&#92;u</code> escapes): the claims read back equal to Go's, the bytes differ for those characters.
+     * its own way ({@code <>&} as they are, U+007F-U+009F and U+2000-U+20FF as <code>&#92;u</code> escapes with
+     * uppercase hex, {@code \b} and {@code \f}): the claims read back equal to Go's, the bytes differ for those
+     * characters.
      * <p>
      * The header is {@code {"alg":"<alg>","typ":"JWT"}} byte for byte, as golang-jwt writes it (its header map is
      * marshalled with sorted keys). smallrye copies the headers it was given, in its own map's order, and then adds
