@@ -224,9 +224,12 @@ public class TokenIssuer {
         String token = sign(claims, iat, exp, jti, alg, secret, asymmetric);
         metrics.signed(System.nanoTime() - started, claims.roles());
 
-        // the audit trail (io.pxtoken.audit) records every minted token at INFO; this line is for debugging
-        LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d alg=%s key=%s", jti, claims.sub(), claims.roles(), exp,
-                alg, fingerprint);
+        // the audit trail (io.pxtoken.audit) records every minted token at INFO; this line is for debugging (guarded:
+        // the varargs array and the boxed exp would otherwise be made on every mint with DEBUG off)
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d alg=%s key=%s", jti, claims.sub(), claims.roles(),
+                    exp, alg, fingerprint);
+        }
         return new IssuedToken(token, issuer, claims, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), jti,
                 fingerprint, alg.name());
     }
