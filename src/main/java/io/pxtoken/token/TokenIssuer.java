@@ -224,16 +224,58 @@ public class TokenIssuer {
         String token = sign(claims, iat, exp, jti, alg, secret, asymmetric);
         metrics.signed(System.nanoTime() - started, claims.roles());
 
-        // the audit trail (io.pxtoken.audit) records every minted token at INFO; this line is for debugging
-        LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d alg=%s key=%s", jti, claims.sub(), claims.roles(), exp,
-                alg, fingerprint);
+        // the audit trail (io.pxtoken.audit) records every minted token at INFO; this line is for debugging (guarded:
+        // the varargs array and the boxed exp would otherwise be made on every mint with DEBUG off)
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("Issued token jti=%s sub=%s roles=%s exp=%d alg=%s key=%s", jti, claims.sub(), claims.roles(),
+                    exp, alg, fingerprint);
+        }
         return new IssuedToken(token, issuer, claims, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), jti,
                 fingerprint, alg.name());
     }
 
     /**
+     * HS256 (the default and the hot path) is signed without a JWT library: {@link #goPayload} writes the claims as
+     * pxctl's Go encoder does and {@link CompactJws} adds the header and the HMAC. RS256 and ES256 go through
+     * smallrye-jwt-build, where the private-key operation dominates the cost.
+     */
+    private String sign(UserClaims claims, long iat, long exp, String jti, SigningAlgorithm alg, SharedSecret secret,
+            AsymmetricKey asymmetric) {
+        if (alg == SigningAlgorithm.HS256) {
+            return CompactJws.hs256(goPayload(claims, issuer, iat, exp, jti), secret.key());
+        }
+        return signWithLibrary(claims, iat, exp, jti, alg, asymmetric);
+    }
+
+    /**
+     * The claims JSON exactly as pxctl writes it (golang-jwt marshals its claims map with {@code encoding/json}):
+     * keys sorted ({@code email exp [groups] iat iss jti name roles sub}), times as integers, {@code groups} only when
+     * given ({@code []} kept), {@code roles} {@code null} when absent, strings escaped as Go escapes them
+     * ({@link GoJsonWriter}: {@code <>&} and U+2028/9 as <code>&#92;u</code> escapes, {@code /} and other non-ASCII
+     * as they are). A missing {@code email} is written {@code ""}.
+     */
+    static byte[] goPayload(UserClaims claims, String issuer, long iat, long exp, String jti) {
+        GoJsonWriter w = new GoJsonWriter(256);
+        w.ascii("{\"email\":").string(claims.email());
+        w.ascii(",\"exp\":").number(exp);
+        if (claims.groups() != null) {
+            w.ascii(",\"groups\":").strings(claims.groups());
+        }
+        w.ascii(",\"iat\":").number(iat);
+        w.ascii(",\"iss\":").string(issuer);
+        w.ascii(",\"jti\":").string(jti);
+        w.ascii(",\"name\":").string(claims.name());
+        w.ascii(",\"roles\":").strings(claims.roles());
+        w.ascii(",\"sub\":").string(claims.sub());
+        return w.ascii('}').toByteArray();
+    }
+
+    /**
      * Claims go in through {@link Jwt#claims(Map)}, in the sorted key order pxctl's Go encoder writes: smallrye's
-     * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry.
+     * per-claim setter refuses an empty {@code groups} list, which Portworx tokens may carry. jose4j escapes strings
+     * its own way ({@code <>&} as they are, U+007F-U+009F and U+2000-U+20FF as <code>&#92;u</code> escapes with
+     * uppercase hex, {@code \b} and {@code \f}): the claims read back equal to Go's, the bytes differ for those
+     * characters.
      * <p>
      * The header is {@code {"alg":"<alg>","typ":"JWT"}} byte for byte, as golang-jwt writes it (its header map is
      * marshalled with sorted keys). smallrye copies the headers it was given, in its own map's order, and then adds
@@ -241,7 +283,7 @@ public class TokenIssuer {
      * {@code typ} explicitly would put it first ({@code {"typ":"JWT","alg":...}}, the order this service wrote
      * before). TokenIssuerTest pins the three header segments.
      */
-    private String sign(UserClaims claims, long iat, long exp, String jti, SigningAlgorithm alg, SharedSecret secret,
+    private String signWithLibrary(UserClaims claims, long iat, long exp, String jti, SigningAlgorithm alg,
             AsymmetricKey asymmetric) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put(EMAIL, claims.email() == null ? "" : claims.email());
@@ -255,7 +297,7 @@ public class TokenIssuer {
         payload.put(NAME, claims.name());
         payload.put(ROLES, claims.roles());
         payload.put(SUB, claims.sub());
-        var jws = Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name()));
-        return secret != null ? jws.sign(secret.key()) : jws.sign(asymmetric.privateKey());
+        return Jwt.claims(payload).jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg.name()))
+                .sign(asymmetric.privateKey());
     }
 }

@@ -72,4 +72,34 @@ class ClaimsPolicyTest {
                 () -> policy.check(new UserClaims("", "bob", "", List.of("nope"), List.of(""))));
         assertEquals(List.of("name", "email", "roles[0]", "groups[0]"), e.violations().stream().map(Violation::field).toList());
     }
+
+    /** The regex-free checks answer exactly as the patterns they stand for, over strings built from their edge cases. */
+    @Test
+    void theHandWrittenChecksAgreeWithThePatterns() {
+        String alphabet = "a@@ .eyJ_-Zz09\t\n\u000b\f\r\u00a0\u2028\u3000\ud83d\ude00\ud800";
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        int plausible = 0;
+        int tokens = 0;
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(14); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextInt(4) == 0) {
+                b.insert(random.nextInt(b.length() + 1), "eyJx.y.");
+            }
+            String s = b.toString();
+            boolean email = ClaimsPolicy.PLAUSIBLE_EMAIL.matcher(s).matches();
+            boolean token = ClaimsPolicy.LOOKS_LIKE_TOKEN.matcher(s).find();
+            plausible += email ? 1 : 0;
+            tokens += token ? 1 : 0;
+            assertEquals(email, ClaimsPolicy.plausibleEmail(s), () -> "seed " + seed + ": " + s.codePoints().boxed().toList());
+            assertEquals(token, ClaimsPolicy.looksLikeToken(s), () -> "seed " + seed + ": " + s);
+        }
+        assertTrue(plausible > 1000 && tokens > 1000, "both answers occur: " + plausible + " " + tokens);
+        for (String s : List.of("a@b", "@b", "a@", "a@b@c", "a b@c", "a@b\u000b", "a\u00a0@b", "\u2028@\u3000", "")) {
+            assertEquals(ClaimsPolicy.PLAUSIBLE_EMAIL.matcher(s).matches(), ClaimsPolicy.plausibleEmail(s), s);
+        }
+    }
 }
