@@ -429,7 +429,7 @@ public class DeclaredTokenController implements Reconciler {
                     beyond != null ? beyond + " (the CRD's limit)" : "spec is required", null);
         } else {
             spec = withSecretName(spec, name);
-            o = writer.write(spec, namespace, ownerOf(t), false);
+            o = writer.write(spec, namespace, ownerOf(t), false, owned.get(namespace, spec.secretName()) != null);
             if (o.secret() != null) {
                 saw(o.secret());
                 renewal.follow(o.secret());
@@ -521,7 +521,7 @@ public class DeclaredTokenController implements Reconciler {
                 keep.add(ns + "/" + one.secretName());
                 DeclaredSecretWriter.Outcome o;
                 try {
-                    o = writer.write(one, ns, owner, true);
+                    o = writer.write(one, ns, owner, true, owned.get(ns, one.secretName()) != null);
                 } catch (RuntimeException e) {
                     failure = failure == null ? e : failure;
                     o = new DeclaredSecretWriter.Outcome(DeclaredSecretWriter.RENEWAL_FAILED, false,

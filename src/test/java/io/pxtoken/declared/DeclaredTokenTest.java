@@ -240,13 +240,34 @@ class DeclaredTokenTest {
     void aForeignSecretIsAConflictAndLeftUntouched() throws Exception {
         String data = Base64.getEncoder().encodeToString("someone else's".getBytes(StandardCharsets.UTF_8));
         Secret foreign = client().secrets().inNamespace("test").resource(new SecretBuilder()
-                .withNewMetadata().withName("foreign").withNamespace("test").endMetadata()
+                .withNewMetadata().withName("foreign").withNamespace("test").addToLabels("app", "theirs")
+                .addToAnnotations("note", "not yours").endMetadata()
                 .withData(Map.of("auth-token", data)).build()).create();
+        String before = io.fabric8.kubernetes.client.utils.Serialization.asJson(foreign);
+        while (server.getKubernetesMockServer().takeRequest(20, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // drain: only the requests about the declaration count below
+        }
         declare("test", "claims-foreign", spec("f@example.com", List.of("system.user"), null, "foreign"));
         Condition c = awaitReady("test", "claims-foreign", "False", "SecretConflict");
         assertTrue(c.getMessage().contains("test/foreign") && c.getMessage().contains("not managed"), c.getMessage());
         Thread.sleep(300);
+        // the service tried to create the Secret (refused: it exists), then read it to judge it, and wrote nothing to it
+        List<String> aboutIt = new java.util.ArrayList<>();
+        io.fabric8.mockwebserver.http.RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(20, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            String path = r.getPath().replaceAll("\\?.*", "");
+            // (the mock keeps no body: a create is known by its collection; nothing else creates Secrets in test meanwhile)
+            if (path.equals("/api/v1/namespaces/test/secrets/foreign")
+                    || (path.equals("/api/v1/namespaces/test/secrets") && "POST".equals(r.getMethod()))) {
+                aboutIt.add(r.getMethod() + " " + path);
+            }
+        }
+        assertEquals(List.of("POST /api/v1/namespaces/test/secrets", "GET /api/v1/namespaces/test/secrets/foreign"),
+                aboutIt.subList(0, Math.min(2, aboutIt.size())), "create first, read on 409: " + aboutIt);
+        assertTrue(aboutIt.stream().allMatch(a -> a.equals("POST /api/v1/namespaces/test/secrets") || a.startsWith("GET ")),
+                "no write to the foreign Secret: " + aboutIt);
         Secret after = secret("test", "foreign");
+        assertEquals(before, io.fabric8.kubernetes.client.utils.Serialization.asJson(after), "byte for byte as it was");
         assertEquals(foreign.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(), "never written");
         assertEquals(Map.of("auth-token", data), after.getData());
         assertTrue(after.getMetadata().getOwnerReferences() == null || after.getMetadata().getOwnerReferences().isEmpty());
