@@ -101,8 +101,11 @@ public class DeclaredTokenController implements Reconciler {
     private final AtomicReference<Double> gateOpen = new AtomicReference<>(Double.NaN);
 
     private volatile WorkQueue queue;
-    /** What a PxToken's last reconcile found Issued: its spec and its Secret's resourceVersion. */
-    private record Issued(PxTokenSpec spec, Long generation, String secretVersion) {
+    /**
+     * What a PxToken's last reconcile found Issued: a digest of its spec (not the spec: one per declared token, held
+     * beside the cache's), its generation and its Secret's resourceVersion.
+     */
+    private record Issued(SpecDigest spec, Long generation, String secretVersion) {
     }
 
     /** By PxToken uid: the declarations this leader found Issued, as they then were. */
@@ -374,7 +377,7 @@ public class DeclaredTokenController implements Reconciler {
      */
     private Result unchanged(PxToken t, Caches.View<Secret> owned) {
         Issued last = issued.get(t.getMetadata().getUid());
-        if (last == null || t.getSpec() == null || !last.spec().equals(t.getSpec())) {
+        if (last == null || t.getSpec() == null || !last.spec().equals(SpecDigest.of(t.getSpec()))) {
             return null;
         }
         String secretName = withSecretName(t.getSpec(), t.getMetadata().getName()).secretName();
@@ -457,7 +460,7 @@ public class DeclaredTokenController implements Reconciler {
         }
         // recorded once the status says so: a reconcile that failed before is never taken for done
         if (s != null && o.ready() && DeclaredSecretWriter.ISSUED.equals(o.reason())) {
-            issued.put(t.getMetadata().getUid(), new Issued(t.getSpec(), t.getMetadata().getGeneration(),
+            issued.put(t.getMetadata().getUid(), new Issued(SpecDigest.of(t.getSpec()), t.getMetadata().getGeneration(),
                     s.getMetadata().getResourceVersion()));
         } else {
             issued.remove(t.getMetadata().getUid());
