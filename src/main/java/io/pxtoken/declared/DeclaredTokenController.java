@@ -72,7 +72,6 @@ public class DeclaredTokenController implements Reconciler {
     static final String CLUSTER_PX_TOKEN = "ClusterPxToken";
     /** A ClusterPxToken is looked at again this often, so that its status follows the clock (expiry) without an event. */
     static final Duration RESYNC = Duration.ofMinutes(10);
-    private static final String BY_UID = "uid";
     private static final Duration NOT_SYNCED = Duration.ofMillis(200);
     private static final Duration CONFLICT = Duration.ofMillis(100);
 
@@ -194,20 +193,16 @@ public class DeclaredTokenController implements Reconciler {
                         secretChanged(s);
                     }
                 });
-        pxTokens = setup.cache(Caches.Spec.of(PxToken.class).trim(DeclaredCaches.PX_TOKEN).index(BY_UID, DeclaredTokenController::uid),
-                declarations(PX_TOKEN));
-        clusterTokens = setup.cache(Caches.Spec.of(ClusterPxToken.class).trim(DeclaredCaches.CLUSTER_PX_TOKEN)
-                .index(BY_UID, DeclaredTokenController::uid), declarations(CLUSTER_PX_TOKEN));
+        // no index by uid: a Secret names its declaration in its controller reference (an index costs a set per token)
+        pxTokens = setup.cache(Caches.Spec.of(PxToken.class).trim(DeclaredCaches.PX_TOKEN), declarations(PX_TOKEN));
+        clusterTokens = setup.cache(Caches.Spec.of(ClusterPxToken.class).trim(DeclaredCaches.CLUSTER_PX_TOKEN),
+                declarations(CLUSTER_PX_TOKEN));
     }
 
     /** What the cache holds of a PxToken (null when not leading or not there): for tests. */
     PxToken cached(String namespace, String name) {
         var px = pxTokens;
         return px == null ? null : px.get(namespace, name);
-    }
-
-    private static List<String> uid(HasMetadata t) {
-        return t.getMetadata().getUid() == null ? List.of() : List.of(t.getMetadata().getUid());
     }
 
     private <T extends HasMetadata> Caches.Events<T> declarations(String kind) {
@@ -339,8 +334,19 @@ public class DeclaredTokenController implements Reconciler {
         if (owner == null || px == null || cluster == null) {
             return;
         }
-        px.byIndex(BY_UID, owner).forEach(t -> enqueue(key(PX_TOKEN, t)));
-        cluster.byIndex(BY_UID, owner).forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
+        // the declaration the Secret names as its controller, if it is the one of the label (one lookup, no index);
+        // else (an owner reference removed or changed by hand) the declaration of that uid, looked for among all
+        OwnerReference controller = DeclaredSecretWriter.controllerOf(s);
+        if (controller != null && owner.equals(controller.getUid())) {
+            HasMetadata named = PX_TOKEN.equals(controller.getKind()) ? px.get(s.getMetadata().getNamespace(), controller.getName())
+                    : CLUSTER_PX_TOKEN.equals(controller.getKind()) ? cluster.get(null, controller.getName()) : null;
+            if (named != null && owner.equals(named.getMetadata().getUid())) {
+                enqueue(key(controller.getKind(), named));
+                return;
+            }
+        }
+        px.list().stream().filter(t -> owner.equals(t.getMetadata().getUid())).forEach(t -> enqueue(key(PX_TOKEN, t)));
+        cluster.list().stream().filter(c -> owner.equals(c.getMetadata().getUid())).forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
     }
 
     private void enqueueClusterTokens() {

@@ -44,7 +44,10 @@ public final class SecretCaches {
         }
         Map<String, String> l = s.getMetadata().getLabels();
         if (l != null) {
-            l.replaceAll((k, v) -> REPEATED.contains(k) ? Trim.shared(v) : v);
+            // a label that repeats an owner's uid holds that uid's string (one copy, not two)
+            List<String> owners = Caches.ownerUids(s);
+            l.replaceAll((k, v) -> REPEATED.contains(k) ? Trim.shared(v)
+                    : owners.stream().filter(o -> o.equals(v)).findFirst().orElse(v));
         }
         s.setData(null);
         s.setStringData(null);

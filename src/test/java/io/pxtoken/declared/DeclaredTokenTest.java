@@ -214,6 +214,24 @@ class DeclaredTokenTest {
     }
 
     @Test
+    void aSecretChangedByHandBringsItsDeclarationBackThroughItsOwnerReferenceOrWithoutIt() throws Exception {
+        declare("test", "edited", spec("e@example.com", List.of("system.user"), null, null));
+        awaitReady("test", "edited", "True", "Issued");
+        String uid = secret("test", "edited").getMetadata().getUid();
+        // deleted: its controller reference names the PxToken, which writes it again (no index by uid is kept)
+        client().secrets().inNamespace("test").withName("edited").delete();
+        within(Duration.ofSeconds(20), () -> secret("test", "edited") != null && !uid.equals(secret("test", "edited").getMetadata().getUid()),
+                "written again");
+        awaitReady("test", "edited", "True", "Issued");
+        verified(secret("test", "edited"));
+        // its owner references removed by hand (the owner label left): the declaration of that uid is found all the same,
+        // and sees a Secret it no longer controls
+        client().secrets().inNamespace("test").withName("edited").edit(x -> new SecretBuilder(x).editMetadata()
+                .withOwnerReferences(List.of()).endMetadata().build());
+        awaitReady("test", "edited", "False", "SecretConflict");
+    }
+
+    @Test
     void aRoleOutsideTheAllowedOnesIsRefused() throws Exception {
         declare("test", "guest", spec("g@example.com", List.of("system.guest"), null, null));
         Condition c = awaitReady("test", "guest", "False", "Refused");

@@ -94,6 +94,8 @@ class SecretCachesTest {
                 "one empty map of unknown fields for all");
         assertSame(one.getAdditionalProperties(), two.getAdditionalProperties());
         assertNotNull(one.getMetadata().getOwnerReferences().get(0).getAdditionalProperties());
+        assertSame(one.getMetadata().getOwnerReferences().get(0).getUid(), one.getMetadata().getLabels().get(RenewalScope.OWNER_UID),
+                "the owner label holds the owner reference's uid string");
     }
 
     @Test
