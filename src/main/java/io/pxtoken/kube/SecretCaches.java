@@ -40,14 +40,16 @@ public final class SecretCaches {
                     kept.put(e.getKey(), REPEATED.contains(e.getKey()) ? Trim.shared(e.getValue()) : e.getValue());
                 }
             }
-            s.getMetadata().setAnnotations(kept.isEmpty() ? null : kept);
+            s.getMetadata().setAnnotations(Trim.compact(kept));
         }
         Map<String, String> l = s.getMetadata().getLabels();
         if (l != null) {
             // a label that repeats an owner's uid holds that uid's string (one copy, not two)
             List<String> owners = Caches.ownerUids(s);
-            l.replaceAll((k, v) -> REPEATED.contains(k) ? Trim.shared(v)
-                    : owners.stream().filter(o -> o.equals(v)).findFirst().orElse(v));
+            Map<String, String> labels = new LinkedHashMap<>();
+            l.forEach((k, v) -> labels.put(k, REPEATED.contains(k) ? Trim.shared(v)
+                    : owners.stream().filter(o -> o.equals(v)).findFirst().orElse(v)));
+            s.getMetadata().setLabels(Trim.compact(labels));
         }
         s.setData(null);
         s.setStringData(null);

@@ -59,12 +59,13 @@ public final class Trim {
         m.setAdditionalProperties(NO_PROPERTIES);
         // what thousands of cached objects repeat is held once (String.intern's table lets go of what nobody holds)
         m.setNamespace(shared(m.getNamespace()));
-        if (m.getOwnerReferences() != null) {
+        if (m.getOwnerReferences() != null && !m.getOwnerReferences().contains(null)) {
             for (OwnerReference r : m.getOwnerReferences()) {
                 r.setApiVersion(shared(r.getApiVersion()));
                 r.setKind(shared(r.getKind()));
                 r.setAdditionalProperties(NO_PROPERTIES);
             }
+            m.setOwnerReferences(List.copyOf(m.getOwnerReferences()));
         }
         return o;
     }
@@ -77,19 +78,26 @@ public final class Trim {
         return s == null ? null : s.intern();
     }
 
+    /** The entries kept, in an immutable map (a third of a LinkedHashMap's size), or null when none is. */
     private static Map<String, String> keep(Map<String, String> in, Predicate<String> keep) {
         if (in == null || in.isEmpty()) {
             return null;
         }
         Map<String, String> out = null;
         for (Map.Entry<String, String> e : in.entrySet()) {
-            if (keep.test(e.getKey())) {
+            // (Kubernetes has no label or annotation without a value)
+            if (e.getKey() != null && e.getValue() != null && keep.test(e.getKey())) {
                 if (out == null) {
                     out = new LinkedHashMap<>();
                 }
                 out.put(shared(e.getKey()), e.getValue());
             }
         }
-        return out;
+        return compact(out);
+    }
+
+    /** An immutable copy of {@code m} (no null key or value), or null when it is null or empty. */
+    public static Map<String, String> compact(Map<String, String> m) {
+        return m == null || m.isEmpty() ? null : Map.copyOf(m);
     }
 }

@@ -75,6 +75,13 @@ class SecretCachesTest {
         assertNull(s.getData(), "never the token");
         assertNull(s.getMetadata().getCreationTimestamp());
         assertTrue(s.getMetadata().getAdditionalProperties().isEmpty());
+        // held in immutable maps and lists (smaller than the parser's; a cached object is never written to)
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> s.getMetadata().getAnnotations().put("x", "y"));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> s.getMetadata().getLabels().put("x", "y"));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> s.getMetadata().getOwnerReferences().clear());
     }
 
     @Test
