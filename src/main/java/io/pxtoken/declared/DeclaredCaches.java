@@ -1,10 +1,12 @@
 package io.pxtoken.declared;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -50,8 +52,50 @@ public final class DeclaredCaches {
         if (s != null && s.conditions() != null && s.conditions().size() > MAX_ITEMS) {
             t.setStatus(null);
         }
+        t.setSpec(shared(t.getSpec()));
+        t.setStatus(shared(t.getStatus()));
         return t;
     };
+
+    /**
+     * The spec with the values thousands of declarations repeat (roles, groups, durations, the data key) held once;
+     * equal to the spec given.
+     */
+    static PxTokenSpec shared(PxTokenSpec s) {
+        if (s == null) {
+            return null;
+        }
+        return new PxTokenSpec(s.name(), s.email(), s.sub(), sharedList(s.roles()), sharedList(s.groups()),
+                Trim.shared(s.duration()), Trim.shared(s.renewBefore()), s.secretName(), Trim.shared(s.secretKey()));
+    }
+
+    /** The status with its repeated values (the condition's type, status and reason, the key's fingerprint) held once. */
+    static PxTokenStatus shared(PxTokenStatus s) {
+        if (s == null) {
+            return null;
+        }
+        if (s.conditions() != null) {
+            for (Condition c : s.conditions()) {
+                if (c != null) {
+                    c.setType(Trim.shared(c.getType()));
+                    c.setStatus(Trim.shared(c.getStatus()));
+                    c.setReason(Trim.shared(c.getReason()));
+                    c.setAdditionalProperties(Trim.NO_PROPERTIES);
+                }
+            }
+        }
+        return new PxTokenStatus(s.conditions(), s.observedGeneration(), s.secretName(), s.issuedAt(), s.expiresAt(),
+                s.renewalTime(), s.jti(), Trim.shared(s.keyFingerprint()));
+    }
+
+    private static List<String> sharedList(List<String> l) {
+        if (l == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(l.size());
+        l.forEach(v -> out.add(Trim.shared(v)));
+        return out.contains(null) ? out : List.copyOf(out);
+    }
 
     /** What a cache keeps of a ClusterPxToken. */
     public static final UnaryOperator<ClusterPxToken> CLUSTER_PX_TOKEN = c -> {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pxtoken.auth.CallerPolicy;
 import io.pxtoken.config.PxTokenConfig;
+import io.pxtoken.kube.KubernetesConflictException;
 import io.pxtoken.kube.ManagedSecrets;
 import io.pxtoken.kube.SecretRefusedException;
 import io.pxtoken.kube.SecretTarget;
@@ -104,10 +105,15 @@ public class DeclaredSecretWriter {
      * @param spec the declaration, {@code secretName} filled in
      * @param owner the declaring resource, as an owner reference
      * @param tenant true for a ClusterPxToken's namespace (not limited to {@code pxtoken.secrets.namespaces})
+     * @param cached whether the leader's cache of managed Secrets holds one of that name: then the Secret is read first (its
+     *        token's proof is checked, and it is left alone when it agrees); else it is created first and read only when
+     *        the API answers that one exists (409), so a new declaration costs one request, not two. Either way an
+     *        existing Secret is judged on what the API returned, never on the cache: a hint that is wrong costs a request,
+     *        never a takeover.
      * @throws io.pxtoken.kube.KubernetesUnavailableException when the API cannot be reached (retry)
      * @throws io.pxtoken.kube.KubernetesConflictException when the Secret changed while it was written (retry)
      */
-    public Outcome write(PxTokenSpec spec, String namespace, OwnerReference owner, boolean tenant) {
+    public Outcome write(PxTokenSpec spec, String namespace, OwnerReference owner, boolean tenant, boolean cached) {
         SecretTarget target;
         CheckedRequest checked;
         RenewalSpec renewal;
@@ -136,38 +142,57 @@ public class DeclaredSecretWriter {
             return new Outcome(REFUSED, false, e.getMessage(), null);
         }
 
+        if (!cached) {
+            Optional<Secret> created = create(target, checked, renewal, owner);
+            if (created.isPresent()) {
+                return describe(created.get());
+            }
+            // a Secret of that name exists (foreign, minted over HTTP, another's, or ours not cached yet): nothing was
+            // written; the token minted for the create is dropped, and the Secret is judged as below
+        }
         Optional<Secret> existing = secrets.read(target.namespace(), target.name());
-        if (existing.isPresent()) {
-            Secret s = existing.get();
-            if (!ManagedSecrets.managed(s)) {
-                return new Outcome(SECRET_CONFLICT, false, "Secret " + target + " exists and is not managed by px-token-service;"
-                        + " it is left untouched: delete it, or name another Secret in spec.secretName", null);
+        if (existing.isEmpty()) {
+            if (!cached) {
+                throw new KubernetesConflictException("Secret " + target + " was deleted between the create and the read");
             }
-            OwnerReference controller = controllerOf(s);
-            if (controller == null || !controller.getUid().equals(owner.getUid())) {
-                // a declaration writes only the Secret it created: never one minted over HTTP (a StorageClass's), never another's
-                return new Outcome(SECRET_CONFLICT, false, "Secret " + target + (controller == null
-                        ? " holds a token minted over HTTP (POST /v1/tokens)"
-                        : " belongs to " + controller.getKind() + " " + controller.getName())
-                        + "; it is left untouched: name another Secret in spec.secretName", null);
-            }
-            if (agrees(s, target, checked, renewal) && provenance.check(s) == Provenance.Status.PROVEN) {
-                return describe(s);
-            }
-            pacing.pace();
-            IssuedToken token = issuer.issue(checked);
-            Secret updated = secrets.update(provenance.seal(owned(ManagedSecrets.merged(s, target, token,
-                    renewal.annotationsFor(token, checked.lifetime())), owner)));
-            LOG.infof("%s %s: minted jti=%s into Secret %s (declaration changed, or the Secret was not as written)",
-                    owner.getKind(), owner.getName(), token.jti(), target);
-            return describe(updated);
+            return create(target, checked, renewal, owner)
+                    .map(this::describe)
+                    .orElseThrow(() -> new KubernetesConflictException("Secret " + target + " was created while this service was writing it"));
+        }
+        Secret s = existing.get();
+        if (!ManagedSecrets.managed(s)) {
+            return new Outcome(SECRET_CONFLICT, false, "Secret " + target + " exists and is not managed by px-token-service;"
+                    + " it is left untouched: delete it, or name another Secret in spec.secretName", null);
+        }
+        OwnerReference controller = controllerOf(s);
+        if (controller == null || !controller.getUid().equals(owner.getUid())) {
+            // a declaration writes only the Secret it created: never one minted over HTTP (a StorageClass's), never another's
+            return new Outcome(SECRET_CONFLICT, false, "Secret " + target + (controller == null
+                    ? " holds a token minted over HTTP (POST /v1/tokens)"
+                    : " belongs to " + controller.getKind() + " " + controller.getName())
+                    + "; it is left untouched: name another Secret in spec.secretName", null);
+        }
+        if (agrees(s, target, checked, renewal) && provenance.check(s) == Provenance.Status.PROVEN) {
+            return describe(s);
         }
         pacing.pace();
         IssuedToken token = issuer.issue(checked);
-        Secret created = secrets.create(provenance.seal(owned(ManagedSecrets.fresh(target, token,
+        Secret updated = secrets.update(provenance.seal(owned(ManagedSecrets.merged(s, target, token,
                 renewal.annotationsFor(token, checked.lifetime())), owner)));
-        LOG.infof("%s %s: minted jti=%s into new Secret %s", owner.getKind(), owner.getName(), token.jti(), target);
-        return describe(created);
+        LOG.infof("%s %s: minted jti=%s into Secret %s (declaration changed, or the Secret was not as written)",
+                owner.getKind(), owner.getName(), token.jti(), target);
+        return describe(updated);
+    }
+
+    /** Creates the Secret with a new token; empty (nothing written) when one of its name exists. */
+    private Optional<Secret> create(SecretTarget target, CheckedRequest checked, RenewalSpec renewal, OwnerReference owner) {
+        pacing.pace();
+        IssuedToken token = issuer.issue(checked);
+        Optional<Secret> created = secrets.createIfAbsent(provenance.seal(owned(ManagedSecrets.fresh(target, token,
+                renewal.annotationsFor(token, checked.lifetime())), owner)));
+        created.ifPresent(c -> LOG.infof("%s %s: minted jti=%s into new Secret %s", owner.getKind(), owner.getName(),
+                token.jti(), target));
+        return created;
     }
 
     /** The Secret's controller, or null. */

@@ -72,7 +72,6 @@ public class DeclaredTokenController implements Reconciler {
     static final String CLUSTER_PX_TOKEN = "ClusterPxToken";
     /** A ClusterPxToken is looked at again this often, so that its status follows the clock (expiry) without an event. */
     static final Duration RESYNC = Duration.ofMinutes(10);
-    private static final String BY_UID = "uid";
     private static final Duration NOT_SYNCED = Duration.ofMillis(200);
     private static final Duration CONFLICT = Duration.ofMillis(100);
 
@@ -101,8 +100,11 @@ public class DeclaredTokenController implements Reconciler {
     private final AtomicReference<Double> gateOpen = new AtomicReference<>(Double.NaN);
 
     private volatile WorkQueue queue;
-    /** What a PxToken's last reconcile found Issued: its spec and its Secret's resourceVersion. */
-    private record Issued(PxTokenSpec spec, Long generation, String secretVersion) {
+    /**
+     * What a PxToken's last reconcile found Issued: a digest of its spec (not the spec: one per declared token, held
+     * beside the cache's), its generation and its Secret's resourceVersion.
+     */
+    private record Issued(SpecDigest spec, Long generation, String secretVersion) {
     }
 
     /** By PxToken uid: the declarations this leader found Issued, as they then were. */
@@ -191,20 +193,16 @@ public class DeclaredTokenController implements Reconciler {
                         secretChanged(s);
                     }
                 });
-        pxTokens = setup.cache(Caches.Spec.of(PxToken.class).trim(DeclaredCaches.PX_TOKEN).index(BY_UID, DeclaredTokenController::uid),
-                declarations(PX_TOKEN));
-        clusterTokens = setup.cache(Caches.Spec.of(ClusterPxToken.class).trim(DeclaredCaches.CLUSTER_PX_TOKEN)
-                .index(BY_UID, DeclaredTokenController::uid), declarations(CLUSTER_PX_TOKEN));
+        // no index by uid: a Secret names its declaration in its controller reference (an index costs a set per token)
+        pxTokens = setup.cache(Caches.Spec.of(PxToken.class).trim(DeclaredCaches.PX_TOKEN), declarations(PX_TOKEN));
+        clusterTokens = setup.cache(Caches.Spec.of(ClusterPxToken.class).trim(DeclaredCaches.CLUSTER_PX_TOKEN),
+                declarations(CLUSTER_PX_TOKEN));
     }
 
     /** What the cache holds of a PxToken (null when not leading or not there): for tests. */
     PxToken cached(String namespace, String name) {
         var px = pxTokens;
         return px == null ? null : px.get(namespace, name);
-    }
-
-    private static List<String> uid(HasMetadata t) {
-        return t.getMetadata().getUid() == null ? List.of() : List.of(t.getMetadata().getUid());
     }
 
     private <T extends HasMetadata> Caches.Events<T> declarations(String kind) {
@@ -336,8 +334,19 @@ public class DeclaredTokenController implements Reconciler {
         if (owner == null || px == null || cluster == null) {
             return;
         }
-        px.byIndex(BY_UID, owner).forEach(t -> enqueue(key(PX_TOKEN, t)));
-        cluster.byIndex(BY_UID, owner).forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
+        // the declaration the Secret names as its controller, if it is the one of the label (one lookup, no index);
+        // else (an owner reference removed or changed by hand) the declaration of that uid, looked for among all
+        OwnerReference controller = DeclaredSecretWriter.controllerOf(s);
+        if (controller != null && owner.equals(controller.getUid())) {
+            HasMetadata named = PX_TOKEN.equals(controller.getKind()) ? px.get(s.getMetadata().getNamespace(), controller.getName())
+                    : CLUSTER_PX_TOKEN.equals(controller.getKind()) ? cluster.get(null, controller.getName()) : null;
+            if (named != null && owner.equals(named.getMetadata().getUid())) {
+                enqueue(key(controller.getKind(), named));
+                return;
+            }
+        }
+        px.list().stream().filter(t -> owner.equals(t.getMetadata().getUid())).forEach(t -> enqueue(key(PX_TOKEN, t)));
+        cluster.list().stream().filter(c -> owner.equals(c.getMetadata().getUid())).forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
     }
 
     private void enqueueClusterTokens() {
@@ -374,7 +383,7 @@ public class DeclaredTokenController implements Reconciler {
      */
     private Result unchanged(PxToken t, Caches.View<Secret> owned) {
         Issued last = issued.get(t.getMetadata().getUid());
-        if (last == null || t.getSpec() == null || !last.spec().equals(t.getSpec())) {
+        if (last == null || t.getSpec() == null || !last.spec().equals(SpecDigest.of(t.getSpec()))) {
             return null;
         }
         String secretName = withSecretName(t.getSpec(), t.getMetadata().getName()).secretName();
@@ -429,7 +438,7 @@ public class DeclaredTokenController implements Reconciler {
                     beyond != null ? beyond + " (the CRD's limit)" : "spec is required", null);
         } else {
             spec = withSecretName(spec, name);
-            o = writer.write(spec, namespace, ownerOf(t), false);
+            o = writer.write(spec, namespace, ownerOf(t), false, owned.get(namespace, spec.secretName()) != null);
             if (o.secret() != null) {
                 saw(o.secret());
                 renewal.follow(o.secret());
@@ -457,7 +466,7 @@ public class DeclaredTokenController implements Reconciler {
         }
         // recorded once the status says so: a reconcile that failed before is never taken for done
         if (s != null && o.ready() && DeclaredSecretWriter.ISSUED.equals(o.reason())) {
-            issued.put(t.getMetadata().getUid(), new Issued(t.getSpec(), t.getMetadata().getGeneration(),
+            issued.put(t.getMetadata().getUid(), new Issued(SpecDigest.of(t.getSpec()), t.getMetadata().getGeneration(),
                     s.getMetadata().getResourceVersion()));
         } else {
             issued.remove(t.getMetadata().getUid());
@@ -521,7 +530,7 @@ public class DeclaredTokenController implements Reconciler {
                 keep.add(ns + "/" + one.secretName());
                 DeclaredSecretWriter.Outcome o;
                 try {
-                    o = writer.write(one, ns, owner, true);
+                    o = writer.write(one, ns, owner, true, owned.get(ns, one.secretName()) != null);
                 } catch (RuntimeException e) {
                     failure = failure == null ? e : failure;
                     o = new DeclaredSecretWriter.Outcome(DeclaredSecretWriter.RENEWAL_FAILED, false,

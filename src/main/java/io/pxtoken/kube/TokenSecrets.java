@@ -67,6 +67,23 @@ public class TokenSecrets {
         }
     }
 
+    /**
+     * Creates the Secret unless one of its name exists: one request where a read-then-create costs two.
+     *
+     * @return the created Secret, or empty when the API answered 409 (a Secret of that name exists, whoever wrote it:
+     *         nothing was written, and the caller reads it to judge it)
+     */
+    public Optional<Secret> createIfAbsent(Secret secret) {
+        try {
+            return Optional.of(cluster.client().secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return Optional.empty();
+            }
+            throw translate(e, "write", where(secret), true);
+        }
+    }
+
     /** Replaces the Secret if it still has the resourceVersion (and uid) it carries. */
     public Secret update(Secret secret) {
         try {

@@ -55,6 +55,8 @@ public class RenewalController implements Reconciler {
 
     /** What the schedule knows of one Secret: a few fields, never the Secret (its token is read when it is renewed). */
     private static final class Tracked {
+        /** Its key in {@code tracked}: the one copy the schedule and the metrics hold too. */
+        final String key;
         final String namespace;
         final String name;
         volatile String keyFingerprint;
@@ -68,7 +70,8 @@ public class RenewalController implements Reconciler {
         /** The key of the declaration that owns the Secret (its status reports a failing renewal), or null. */
         volatile Key owner;
 
-        Tracked(String namespace, String name) {
+        Tracked(String key, String namespace, String name) {
+            this.key = key;
             this.namespace = namespace;
             this.name = name;
         }
@@ -230,14 +233,14 @@ public class RenewalController implements Reconciler {
             removed(s);
             return;
         }
-        Tracked t = tracked.computeIfAbsent(key, k -> new Tracked(s.getMetadata().getNamespace(), s.getMetadata().getName()));
+        Tracked t = tracked.computeIfAbsent(key, k -> new Tracked(k, s.getMetadata().getNamespace(), s.getMetadata().getName()));
         t.update(s);
-        metrics.track(key, s, managed.fingerprint(), clock.instant());
+        metrics.track(t.key, s, managed.fingerprint(), clock.instant());
         Instant at = dueAt(t);
         if (at != null && t.retryAt != null && at.isBefore(t.retryAt)) {
             at = t.retryAt;
         }
-        reschedule(key, t, at);
+        reschedule(t.key, t, at);
     }
 
     private void removed(Secret s) {

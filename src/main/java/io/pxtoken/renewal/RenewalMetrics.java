@@ -95,7 +95,8 @@ public class RenewalMetrics {
     private final Map<String, AtomicInteger> rows = new ConcurrentHashMap<>();
 
     private synchronized void count(State st, String algorithm, String fingerprint) {
-        String row = algorithm + "\u0000" + (fingerprint == null ? "" : fingerprint);
+        // held once for all the Secrets of a row (a few rows, thousands of Secrets)
+        String row = (algorithm + "\u0000" + (fingerprint == null ? "" : fingerprint)).intern();
         if (row.equals(st.row)) {
             return;
         }

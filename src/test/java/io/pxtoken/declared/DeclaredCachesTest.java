@@ -83,4 +83,55 @@ class DeclaredCachesTest {
         assertNull(kept.getSpec());
         assertEquals("spec.namespaceSelector has 1000 terms; at most 32", DeclaredCaches.outOfBounds(kept));
     }
+
+    @Test
+    void declarationsShareTheValuesThousandsOfThemRepeatAndKeepTheirSpecEqual() {
+        io.fabric8.kubernetes.api.model.Condition ready = new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready")
+                .withStatus("True").withReason("Issued").withMessage("m").build();
+        PxToken[] cached = new PxToken[2];
+        for (int i = 0; i < 2; i++) {
+            PxToken t = pxToken(spec("db-" + i, List.of("system.user"), "30d"), 0);
+            t.setStatus(new PxTokenStatus(List.of(ready), 3L, "db-" + i, null, null, null, "jti-" + i, "sha256:" + "ab".repeat(32)));
+            // parsed, as the informer gets it: no string shared by accident
+            cached[i] = DeclaredCaches.PX_TOKEN.apply(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                    io.fabric8.kubernetes.client.utils.Serialization.asJson(t), PxToken.class));
+            assertEquals(spec("db-" + i, List.of("system.user"), "30d"), cached[i].getSpec(), "the spec as declared");
+            assertEquals("Issued", cached[i].getStatus().conditions().get(0).getReason());
+            assertNull(cached[i].getMetadata().getCreationTimestamp());
+        }
+        PxToken a = cached[0];
+        PxToken b = cached[1];
+        org.junit.jupiter.api.Assertions.assertSame(a.getSpec().roles().get(0), b.getSpec().roles().get(0));
+        org.junit.jupiter.api.Assertions.assertSame(a.getSpec().groups().get(0), b.getSpec().groups().get(0));
+        org.junit.jupiter.api.Assertions.assertSame(a.getSpec().duration(), b.getSpec().duration());
+        org.junit.jupiter.api.Assertions.assertSame(a.getStatus().keyFingerprint(), b.getStatus().keyFingerprint());
+        org.junit.jupiter.api.Assertions.assertSame(a.getStatus().conditions().get(0).getReason(),
+                b.getStatus().conditions().get(0).getReason());
+    }
+
+    @Test
+    void aSpecDigestTellsEveryChangeOfSpecApart() {
+        PxTokenSpec base = new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), List.of("g"), "1d", "1h", "sec", "key");
+        assertEquals(SpecDigest.of(base), SpecDigest.of(new PxTokenSpec("n", "e@example.com", "s", new java.util.ArrayList<>(
+                List.of("a", "b")), List.of("g"), "1d", "1h", "sec", "key")), "equal specs, equal digests");
+        List<PxTokenSpec> changed = List.of(
+                new PxTokenSpec("N", "e@example.com", "s", List.of("a", "b"), List.of("g"), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "f@example.com", "s", List.of("a", "b"), List.of("g"), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", null, List.of("a", "b"), List.of("g"), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "", List.of("a", "b"), List.of("g"), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("b", "a"), List.of("g"), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("ab"), List.of("g"), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), null, "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), List.of(), "1d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), List.of("g"), "2d", "1h", "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), List.of("g"), "1d", null, "sec", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), List.of("g"), "1d", "1h", "sec2", "key"),
+                new PxTokenSpec("n", "e@example.com", "s", List.of("a", "b"), List.of("g"), "1d", "1h", "sec", null),
+                // a value moved from one field to the next
+                new PxTokenSpec("ne@example.com", "", "s", List.of("a", "b"), List.of("g"), "1d", "1h", "sec", "key"));
+        java.util.Set<SpecDigest> seen = new java.util.HashSet<>(List.of(SpecDigest.of(base)));
+        for (PxTokenSpec c : changed) {
+            assertTrue(seen.add(SpecDigest.of(c)), "a digest of its own: " + c);
+        }
+    }
 }

@@ -252,6 +252,35 @@ class DeclaredScaleTest {
                 .getMetadata().getLabels().get(ManagedSecrets.MANAGED_BY));
     }
 
+    @Test
+    @Order(6)
+    void aNewPxTokenCostsTwoRequestsItsSecretsCreateAndItsStatus() throws Exception {
+        int count = 20;
+        lists(); // drains what came before
+        parallel(count, i -> declare("quiet", "counted-" + i, spec("counted-" + i), null));
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            within(Duration.ofSeconds(30), () -> isReady("quiet", "counted-" + n), "counted-" + n + " Ready");
+        }
+        // the service's requests in the namespace: its Secrets (by name, or a create: the mock keeps no body, and only
+        // these PxTokens are new), their status, Events; the test's own are its creates of the PxTokens and GETs of them
+        Map<String, Long> byKind = new java.util.TreeMap<>();
+        RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(20, TimeUnit.MILLISECONDS)) != null) {
+            String path = r.getPath();
+            boolean mine = path.contains("/pxtokens") && !path.contains("/status");
+            boolean watch = path.contains("watch=true");
+            if (!mine && !watch && path.contains("/namespaces/quiet/")) {
+                String collection = path.replaceAll("\\?.*", "").replaceAll("counted-[0-9]+", "*");
+                byKind.merge(r.getMethod() + " " + collection, 1L, Long::sum);
+            }
+        }
+        long total = byKind.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(2.0, total / (double) count, "requests per new PxToken (create its Secret, write its status): " + byKind);
+        assertEquals(Map.of("POST /api/v1/namespaces/quiet/secrets", (long) count,
+                "PUT /apis/pxtoken.io/v1alpha1/namespaces/quiet/pxtokens/*/status", (long) count), byKind);
+    }
+
     static void parallel(int count, IntConsumer each) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

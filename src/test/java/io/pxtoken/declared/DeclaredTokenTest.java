@@ -214,6 +214,24 @@ class DeclaredTokenTest {
     }
 
     @Test
+    void aSecretChangedByHandBringsItsDeclarationBackThroughItsOwnerReferenceOrWithoutIt() throws Exception {
+        declare("test", "edited", spec("e@example.com", List.of("system.user"), null, null));
+        awaitReady("test", "edited", "True", "Issued");
+        String uid = secret("test", "edited").getMetadata().getUid();
+        // deleted: its controller reference names the PxToken, which writes it again (no index by uid is kept)
+        client().secrets().inNamespace("test").withName("edited").delete();
+        within(Duration.ofSeconds(20), () -> secret("test", "edited") != null && !uid.equals(secret("test", "edited").getMetadata().getUid()),
+                "written again");
+        awaitReady("test", "edited", "True", "Issued");
+        verified(secret("test", "edited"));
+        // its owner references removed by hand (the owner label left): the declaration of that uid is found all the same,
+        // and sees a Secret it no longer controls
+        client().secrets().inNamespace("test").withName("edited").edit(x -> new SecretBuilder(x).editMetadata()
+                .withOwnerReferences(List.of()).endMetadata().build());
+        awaitReady("test", "edited", "False", "SecretConflict");
+    }
+
+    @Test
     void aRoleOutsideTheAllowedOnesIsRefused() throws Exception {
         declare("test", "guest", spec("g@example.com", List.of("system.guest"), null, null));
         Condition c = awaitReady("test", "guest", "False", "Refused");
@@ -240,13 +258,34 @@ class DeclaredTokenTest {
     void aForeignSecretIsAConflictAndLeftUntouched() throws Exception {
         String data = Base64.getEncoder().encodeToString("someone else's".getBytes(StandardCharsets.UTF_8));
         Secret foreign = client().secrets().inNamespace("test").resource(new SecretBuilder()
-                .withNewMetadata().withName("foreign").withNamespace("test").endMetadata()
+                .withNewMetadata().withName("foreign").withNamespace("test").addToLabels("app", "theirs")
+                .addToAnnotations("note", "not yours").endMetadata()
                 .withData(Map.of("auth-token", data)).build()).create();
+        String before = io.fabric8.kubernetes.client.utils.Serialization.asJson(foreign);
+        while (server.getKubernetesMockServer().takeRequest(20, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // drain: only the requests about the declaration count below
+        }
         declare("test", "claims-foreign", spec("f@example.com", List.of("system.user"), null, "foreign"));
         Condition c = awaitReady("test", "claims-foreign", "False", "SecretConflict");
         assertTrue(c.getMessage().contains("test/foreign") && c.getMessage().contains("not managed"), c.getMessage());
         Thread.sleep(300);
+        // the service tried to create the Secret (refused: it exists), then read it to judge it, and wrote nothing to it
+        List<String> aboutIt = new java.util.ArrayList<>();
+        io.fabric8.mockwebserver.http.RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(20, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            String path = r.getPath().replaceAll("\\?.*", "");
+            // (the mock keeps no body: a create is known by its collection; nothing else creates Secrets in test meanwhile)
+            if (path.equals("/api/v1/namespaces/test/secrets/foreign")
+                    || (path.equals("/api/v1/namespaces/test/secrets") && "POST".equals(r.getMethod()))) {
+                aboutIt.add(r.getMethod() + " " + path);
+            }
+        }
+        assertEquals(List.of("POST /api/v1/namespaces/test/secrets", "GET /api/v1/namespaces/test/secrets/foreign"),
+                aboutIt.subList(0, Math.min(2, aboutIt.size())), "create first, read on 409: " + aboutIt);
+        assertTrue(aboutIt.stream().allMatch(a -> a.equals("POST /api/v1/namespaces/test/secrets") || a.startsWith("GET ")),
+                "no write to the foreign Secret: " + aboutIt);
         Secret after = secret("test", "foreign");
+        assertEquals(before, io.fabric8.kubernetes.client.utils.Serialization.asJson(after), "byte for byte as it was");
         assertEquals(foreign.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(), "never written");
         assertEquals(Map.of("auth-token", data), after.getData());
         assertTrue(after.getMetadata().getOwnerReferences() == null || after.getMetadata().getOwnerReferences().isEmpty());
