@@ -267,7 +267,10 @@ for run in $(seq 1 "$RUNS"); do
         cache=$(awk '/^[0-9a-f]+-[0-9a-f]+ /{f=($6 ~ /\.(aot|jsa)$/)} f && /^Rss:/{s+=$2} END{print s+0}' "/proc/$APP_PID/smaps")
         rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$res")
         bad=$(sed -n 's/.* non2xx=\([0-9]*\) sock_errors=\([0-9]*\).*/\1 \2/p' <<<"$res")
-        [[ "$bad" == "0 0" ]] || die "$b $v run $run: failed requests under load (non2xx, socket errors): $bad"
+        # a non-2xx answer is a failure; socket errors alone are reported and the run kept (wrk counts, now and then,
+        # every connection it closes at the end of -d as one: 32 of them, once in about 20 runs, in either build)
+        [[ "${bad%% *}" == 0 ]] || die "$b $v run $run: failed requests under load (non2xx, socket errors): $bad"
+        [[ "${bad##* }" == 0 ]] || log "$b $v run $run: $((${bad##* })) socket errors reported by wrk under load (kept)"
         kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
         [[ -z "${LOGS:-}" ]] || { mkdir -p "$LOGS" && cp "$WORK/app.log" "$LOGS/$b-$v-$run.log"; }
         printf '%-5s %-14s %4d %9d %7d %11s %10s %10s %10s %10s %10s %10s %11s %9.0f %6s\n' "$b" "$v" "$run" "$ready_ms" "$cpu_ms" "${quarkus_ms:--}" \
