@@ -342,8 +342,11 @@ public class DeclaredTokenController implements Reconciler {
                     : CLUSTER_PX_TOKEN.equals(controller.getKind()) ? cluster.get(null, controller.getName()) : null;
             if (named != null && owner.equals(named.getMetadata().getUid())) {
                 enqueue(key(controller.getKind(), named));
-                return;
             }
+            // not there: that declaration is gone (its Secrets are being collected) or not cached yet; a uid names one
+            // object, so a search among all would find nothing more, and would cost one pass over every declaration per
+            // Secret of a deleted declaration
+            return;
         }
         px.list().stream().filter(t -> owner.equals(t.getMetadata().getUid())).forEach(t -> enqueue(key(PX_TOKEN, t)));
         cluster.list().stream().filter(c -> owner.equals(c.getMetadata().getUid())).forEach(c -> enqueue(key(CLUSTER_PX_TOKEN, c)));
